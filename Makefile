@@ -1,0 +1,45 @@
+# mesoplan's front door. `make run` and `make test` set everything up on a fresh machine
+# (only Python 3.11+ and pip needed): each creates .venv and installs the package.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+DEMO_DIR ?= demo-plans
+
+.PHONY: install run test test-fast lint bench fuzz clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## The main job.
+run: install
+	$(VENV)/bin/mesoplan protocols list
+
+## Every test: unit, integration (SQLite and, when MESOPLAN_TEST_DATABASE_URL is set,
+## PostgreSQL) and end-to-end.
+test: install
+	$(PY) -m pytest
+
+test-fast: install
+	$(PY) -m pytest tests/unit -q
+
+lint: install
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/mypy
+
+bench: install
+	@for f in benchmarks/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+## A longer property-testing campaign than CI runs.
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/unit -q -k "property or fuzz"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis $(DEMO_DIR)

@@ -1,0 +1,341 @@
+"""The protocol model: what a mesotherapy protocol fixes, validated, with units in names.
+
+A protocol is data. This module holds the pydantic models and their cross-field rules;
+parsing text into a model (with file and line in errors) lives in ``protocol_text``.
+Nothing here reads files or the clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import StrEnum
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ZONE_GROUPS: tuple[str, ...] = (
+    "thighs",
+    "hips",
+    "stomach",
+    "buttocks",
+    "arms",
+    "face",
+    "submental",
+    "neck",
+    "decollete",
+    "scalp",
+)
+"""The zone groups an area rule may name (the key between protocols and the zone catalogue)."""
+
+SOURCE_MARKERS: tuple[str, ...] = ("derived", "default")
+"""Besides a source id, a number may be marked ``derived`` (arithmetic on sourced numbers)
+or ``default`` (a choice where the sources are silent; its ``note`` says why)."""
+
+
+class Route(StrEnum):
+    INTRADERMAL = "intradermal"
+    SUBCUTANEOUS = "subcutaneous"
+
+
+class Diffusion(StrEnum):
+    SLOW = "slow"
+    NORMAL = "normal"
+    FAST = "fast"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)]
+
+
+class Source(_Model):
+    """A citation that numbers of the protocol refer to by ``id``."""
+
+    id: Identifier
+    citation: NonEmpty
+    url: str | None = None
+    note: str | None = None
+
+
+class Sourced(_Model):
+    """Mixin: where a number comes from."""
+
+    source: NonEmpty
+    note: str | None = None
+
+
+class Range(Sourced):
+    """A range of a quantity; the unit is in the name of the field that holds it."""
+
+    min: float
+    default: float
+    max: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if not self.min <= self.default <= self.max:
+            raise ValueError(
+                f"range must satisfy min <= default <= max, got min={self.min}, "
+                f"default={self.default}, max={self.max}"
+            )
+        if self.min <= 0:
+            raise ValueError(f"min must be greater than 0, got {self.min}")
+        return self
+
+    def contains(self, value: float) -> bool:
+        return self.min - 1e-12 <= value <= self.max + 1e-12
+
+
+class Ingredient(_Model):
+    name: NonEmpty
+    role: Literal["active", "vehicle", "anaesthetic", "adjuvant"] = "active"
+    agent_class: str | None = Field(
+        default=None, description="pharmacological class, e.g. xanthine, vitamins"
+    )
+    amount: str | None = Field(default=None, description="amount or concentration as given")
+    atc_code: str | None = None
+    diffusion: Diffusion = Diffusion.NORMAL
+    excipients: tuple[str, ...] = ()
+    allergens: tuple[str, ...] = ()
+    contraindications: tuple[str, ...] = ()
+    source: NonEmpty
+    note: str | None = None
+
+
+class PointCap(Sourced):
+    """At most ``max_points`` injections per session, over the rule or one of its groups."""
+
+    group: str | None = None
+    max_points: int = Field(gt=0)
+
+
+class AreaRule(_Model):
+    """How one or more zone groups are injected. Volume and caps are shared by all zones
+    of the rule's groups in one session."""
+
+    groups: tuple[str, ...] = Field(min_length=1)
+    route: Route
+    spacing_cm: Range
+    depth_mm: Range
+    volume_ml: Range
+    point_caps: tuple[PointCap, ...] = ()
+    slow_diffusing_depth: Literal["deep_end", "default"] = "deep_end"
+
+    @model_validator(mode="after")
+    def _groups_known(self) -> Self:
+        unknown = [g for g in self.groups if g not in ZONE_GROUPS]
+        if unknown:
+            raise ValueError(
+                f"unknown zone group {', '.join(map(repr, unknown))}; "
+                f"valid groups: {', '.join(ZONE_GROUPS)}"
+            )
+        if len(set(self.groups)) != len(self.groups):
+            raise ValueError("a zone group is named twice in groups")
+        for cap in self.point_caps:
+            if cap.group is not None and cap.group not in self.groups:
+                raise ValueError(
+                    f"point cap names group {cap.group!r}, which is not one of this rule's "
+                    f"groups ({', '.join(self.groups)})"
+                )
+        return self
+
+    def max_points_for(self, group: str | None) -> int | None:
+        caps = [c.max_points for c in self.point_caps if c.group == group]
+        return min(caps) if caps else None
+
+
+class Phase(Sourced):
+    """A run of sessions at a fixed interval (days, or calendar months)."""
+
+    name: Identifier
+    sessions: int | None = Field(default=None, gt=0)
+    duration_months: int | None = Field(default=None, gt=0)
+    duration_days: int | None = Field(default=None, gt=0)
+    interval_days: int | None = Field(default=None, gt=0)
+    interval_months: int | None = Field(default=None, gt=0)
+    min_days_between: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _one_length_one_interval(self) -> Self:
+        lengths = [self.sessions, self.duration_months, self.duration_days]
+        if sum(v is not None for v in lengths) != 1:
+            raise ValueError(
+                "give exactly one of sessions, duration_months or duration_days"
+            )
+        if (self.interval_days is None) == (self.interval_months is None):
+            raise ValueError("give exactly one of interval_days or interval_months")
+        nominal = self.nominal_interval_days()
+        if self.min_days_between > nominal:
+            raise ValueError(
+                f"min_days_between ({self.min_days_between}) is longer than the interval "
+                f"({nominal} days)"
+            )
+        return self
+
+    def nominal_interval_days(self) -> int:
+        if self.interval_days is not None:
+            return self.interval_days
+        assert self.interval_months is not None
+        return 28 * self.interval_months
+
+
+class ReactionCondition(_Model):
+    """When an allowance applies: the session's mix holds one of these ingredients."""
+
+    mix_contains: tuple[str, ...] = Field(min_length=1)
+
+    def describe(self) -> str:
+        return "mix contains " + " or ".join(self.mix_contains)
+
+
+class ExpectedReaction(Sourced):
+    kind: Literal[
+        "redness",
+        "oedema",
+        "bleeding",
+        "bruising",
+        "papules",
+        "pain",
+        "itching",
+        "burning",
+        "haematoma",
+    ]
+    usual_duration_min: float = Field(gt=0)
+    max_duration_min: float = Field(gt=0)
+    condition: ReactionCondition | None = None
+
+    @model_validator(mode="after")
+    def _usual_within_max(self) -> Self:
+        if self.usual_duration_min > self.max_duration_min:
+            raise ValueError(
+                f"usual_duration_min ({self.usual_duration_min}) exceeds "
+                f"max_duration_min ({self.max_duration_min})"
+            )
+        return self
+
+
+class ExpectedOutcome(Sourced):
+    description: NonEmpty
+    measure: NonEmpty = Field(description="measurement kind, e.g. thigh_circumference_cm")
+    direction: Literal["decrease", "increase", "improve"]
+
+
+class PatientInformation(_Model):
+    for_whom: NonEmpty
+    what_to_expect: NonEmpty
+    limits: tuple[str, ...] = ()
+    maintenance: str | None = None
+    source: NonEmpty
+
+
+class PreTreatment(Sourced):
+    topical_anaesthetic: NonEmpty
+    required: bool = False
+
+
+class Protocol(_Model):
+    """A validated, versioned mesotherapy protocol."""
+
+    format_version: Literal[1] = 1
+    id: Identifier
+    version: Annotated[str, Field(pattern=r"^\d+(\.\d+){0,2}$")]
+    title: NonEmpty
+    indication: NonEmpty
+    summary: str | None = None
+    disclaimer: str | None = None
+    sources: tuple[Source, ...] = Field(min_length=1)
+    ingredients: tuple[Ingredient, ...] = Field(min_length=1)
+    area_rules: tuple[AreaRule, ...] = Field(min_length=1)
+    phases: tuple[Phase, ...] = Field(min_length=1)
+    expected_reactions: tuple[ExpectedReaction, ...] = ()
+    expected_outcomes: tuple[ExpectedOutcome, ...] = ()
+    patient_information: PatientInformation
+    pretreatment: PreTreatment | None = None
+    combinable_with: tuple[str, ...] = ()
+    follow_up_days: int = Field(
+        default=84, ge=84, description="follow-up after the last session (at least 84 days)"
+    )
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Self:
+        problems: list[str] = []
+        ids = [s.id for s in self.sources]
+        if len(set(ids)) != len(ids):
+            problems.append("two sources share an id")
+        valid = set(ids) | set(SOURCE_MARKERS)
+        for where, src in self._cited():
+            if src not in valid:
+                problems.append(
+                    f"{where}.source is {src!r}; valid: a source id "
+                    f"({', '.join(ids)}) or one of {', '.join(SOURCE_MARKERS)}"
+                )
+        seen: dict[str, int] = {}
+        for i, rule in enumerate(self.area_rules):
+            for g in rule.groups:
+                if g in seen:
+                    problems.append(
+                        f"zone group {g!r} is in area_rules[{seen[g]}] and area_rules[{i}]"
+                    )
+                seen[g] = i
+        names = [p.name for p in self.phases]
+        if len(set(names)) != len(names):
+            problems.append("two phases share a name")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def _cited(self) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for i, ing in enumerate(self.ingredients):
+            out.append((f"ingredients[{i}]", ing.source))
+        for i, rule in enumerate(self.area_rules):
+            for name in ("spacing_cm", "depth_mm", "volume_ml"):
+                out.append((f"area_rules[{i}].{name}", getattr(rule, name).source))
+            for j, cap in enumerate(rule.point_caps):
+                out.append((f"area_rules[{i}].point_caps[{j}]", cap.source))
+        for i, ph in enumerate(self.phases):
+            out.append((f"phases[{i}]", ph.source))
+        for i, r in enumerate(self.expected_reactions):
+            out.append((f"expected_reactions[{i}]", r.source))
+        for i, o in enumerate(self.expected_outcomes):
+            out.append((f"expected_outcomes[{i}]", o.source))
+        out.append(("patient_information", self.patient_information.source))
+        if self.pretreatment is not None:
+            out.append(("pretreatment", self.pretreatment.source))
+        return out
+
+    # -- queries -----------------------------------------------------------------
+    @property
+    def groups(self) -> tuple[str, ...]:
+        return tuple(g for rule in self.area_rules for g in rule.groups)
+
+    def rule_for_group(self, group: str) -> AreaRule | None:
+        for rule in self.area_rules:
+            if group in rule.groups:
+                return rule
+        return None
+
+    def has_slow_diffusing(self) -> bool:
+        return any(i.diffusion is Diffusion.SLOW for i in self.ingredients)
+
+    def ingredient_names(self) -> tuple[str, ...]:
+        return tuple(i.name for i in self.ingredients)
+
+    def canonical_json(self) -> str:
+        """The validated content in a canonical form: sorted keys, no whitespace."""
+        return json.dumps(
+            self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of :meth:`canonical_json`; comments and layout do not change it."""
+        return "sha256:" + hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}@{self.version}"

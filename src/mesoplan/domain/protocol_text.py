@@ -1,0 +1,163 @@
+"""Protocol text (TOML) to a validated :class:`Protocol`, with file:line in every error."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import types
+import typing
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from .errors import Issue, ProtocolError
+from .protocol import Protocol
+from .toml_lines import key_lines, line_for
+
+UNIT_SUFFIXES = ("cm", "mm", "ml", "min", "days", "months", "cm2")
+_UNIT_NAMES = {
+    "cm": "centimetres",
+    "mm": "millimetres",
+    "ml": "millilitres",
+    "min": "minutes",
+    "days": "days",
+    "months": "calendar months",
+    "cm2": "square centimetres",
+}
+
+
+def parse_protocol_text(text: str, filename: str = "<protocol>") -> Protocol:
+    """Parse and validate a protocol written in TOML.
+
+    Raises :class:`ProtocolError` listing every problem in the text at once, each with the
+    file, the line and the field, and what would be valid.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line = int(match.group(1)) if match else None
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise ProtocolError(
+            [Issue(field="", message=f"TOML syntax error: {message}", file=filename, line=line)]
+        ) from None
+    return protocol_from_data(data, filename=filename, text=text)
+
+
+def protocol_from_data(
+    data: Any, filename: str = "<protocol>", text: str | None = None
+) -> Protocol:
+    """Validate already-parsed data; ``text``, when given, supplies line numbers."""
+    try:
+        return Protocol.model_validate(data)
+    except ValidationError as exc:
+        lines = key_lines(text) if text is not None else {}
+        issues = [_issue(err, lines, filename) for err in exc.errors()]
+        raise ProtocolError(_dedupe(issues)) from None
+
+
+def _dedupe(issues: list[Issue]) -> list[Issue]:
+    seen: set[tuple[str, str]] = set()
+    out: list[Issue] = []
+    for issue in issues:
+        key = (issue.field, issue.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(issue)
+    return sorted(out, key=lambda i: (i.line or 0, i.field))
+
+
+def format_path(loc: Sequence[str | int]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _issue(err: ErrorDetails, lines: dict[tuple[str | int, ...], int], filename: str) -> Issue:
+    loc = _clean_loc(err["loc"])
+    line = line_for(lines, loc) if lines else None
+    if line is None and lines:
+        line = 1
+    return Issue(field=format_path(loc), message=_message(err, loc), file=filename, line=line)
+
+
+def _clean_loc(loc: Sequence[str | int]) -> tuple[str | int, ...]:
+    # pydantic adds tagged-union and function names to locations; they are not fields.
+    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or "function-" in p)))
+
+
+def _message(err: ErrorDetails, loc: tuple[str | int, ...]) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden" and loc and isinstance(loc[-1], str):
+        return _unknown_field(loc)
+    if kind == "missing":
+        valid = _fields_at(loc[:-1])
+        hint = f" (fields here: {', '.join(valid)})" if valid else ""
+        return f"required field is missing{hint}"
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    if kind in ("string_pattern_mismatch",):
+        pattern = (err.get("ctx") or {}).get("pattern", "")
+        if loc and loc[-1] == "version":
+            return "version must look like 1, 1.2 or 1.2.3"
+        return f"must match {pattern} (lower-case letters, digits, '-', '_', '.')"
+    return f"{msg} (got {err['input']!r})" if _short(err["input"]) else msg
+
+
+def _short(value: object) -> bool:
+    return isinstance(value, (int, float, str, bool)) and len(repr(value)) <= 60
+
+
+def _unknown_field(loc: tuple[str | int, ...]) -> str:
+    name = str(loc[-1])
+    valid = _fields_at(loc[:-1])
+    stem, _, unit = name.rpartition("_")
+    if unit in UNIT_SUFFIXES or unit in ("l", "ul", "m", "in", "sec", "s", "h", "weeks", "hours"):
+        same_stem = [f for f in valid if f.rpartition("_")[0] == stem]
+        if same_stem:
+            want = same_stem[0]
+            want_unit = want.rpartition("_")[2]
+            return (
+                f"unknown unit {unit!r} in {name!r}: this quantity is {want!r} "
+                f"(in {_UNIT_NAMES.get(want_unit, want_unit)})"
+            )
+    hint = f"; valid fields here: {', '.join(valid)}" if valid else ""
+    return f"unknown field {name!r}{hint}"
+
+
+def _fields_at(loc: Sequence[str | int]) -> list[str]:
+    """Field names the model accepts at ``loc`` (empty if it cannot tell)."""
+    model: Any = Protocol
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return []
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        model = _inner_model(field.annotation)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    for _ in range(4):
+        origin = typing.get_origin(annotation)
+        if origin in (tuple, list, typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a not in (type(None), Ellipsis)]
+            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            annotation = models[0] if models else (args[0] if args else None)
+        elif origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        else:
+            break
+    return annotation

@@ -1,0 +1,35 @@
+"""The root ``mesoplan`` command and its groups."""
+
+from __future__ import annotations
+
+import typer
+
+from .protocols import protocols_app
+
+app = typer.Typer(
+    name="mesoplan",
+    help=(
+        "Plan, chart and follow mesotherapy courses. A planning and documentation tool "
+        "for licensed practitioners; not medical advice."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(protocols_app, name="protocols")
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    if version:
+        from ... import __version__
+
+        typer.echo(f"mesoplan {__version__}")
+        raise typer.Exit(0)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,50 @@
+"""Helpers shared by the CLI command groups: errors, output formats, settings."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Any, NoReturn
+
+import typer
+
+from ...config import Settings
+from ...domain.errors import MesoplanError, ProtocolError
+
+EXIT_USAGE = 2
+
+
+class ListFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print one clear error line (or lines) to stderr and exit; never a traceback."""
+    sys.stderr.write(f"error: {message}\n" if "\n" not in message else message + "\n")
+    raise typer.Exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn mesoplan's documented errors into a message and exit code 2."""
+    try:
+        yield
+    except ProtocolError as exc:
+        lines = [str(issue) for issue in exc.issues]
+        count = len(lines)
+        lines.append(f"{count} error{'s' if count != 1 else ''} found")
+        fail("\n".join(lines))
+    except MesoplanError as exc:
+        fail(str(exc))
+
+
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

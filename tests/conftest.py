@@ -1,0 +1,34 @@
+"""Test-wide settings: hypothesis profiles and the rule that CI never skips integration tests."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.register_profile(
+    "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("fuzz", max_examples=5000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+_skipped_integration: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and "tests/integration" in report.nodeid.replace(os.sep, "/"):
+        _skipped_integration.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if os.environ.get("MESOPLAN_REQUIRE_INTEGRATION") and _skipped_integration:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(
+                "MESOPLAN_REQUIRE_INTEGRATION is set but these integration tests were "
+                "skipped: " + ", ".join(_skipped_integration),
+                red=True,
+            )
+        session.exitstatus = 1
