@@ -163,9 +163,7 @@ class Phase(Sourced):
     def _one_length_one_interval(self) -> Self:
         lengths = [self.sessions, self.duration_months, self.duration_days]
         if sum(v is not None for v in lengths) != 1:
-            raise ValueError(
-                "give exactly one of sessions, duration_months or duration_days"
-            )
+            raise ValueError("give exactly one of sessions, duration_months or duration_days")
         if (self.interval_days is None) == (self.interval_months is None):
             raise ValueError("give exactly one of interval_days or interval_months")
         nominal = self.nominal_interval_days()

@@ -106,15 +106,20 @@ def validate(
                     "file": str(file),
                     "valid": False,
                     "errors": [
-                        {"line": i.line, "field": i.field, "message": i.message}
-                        for i in exc.issues
+                        {"line": i.line, "field": i.field, "message": i.message} for i in exc.issues
                     ],
                 }
             )
             continue
         results.append(
-            {"file": str(file), "valid": True, "id": p.id, "version": p.version,
-             "hash": p.content_hash, "errors": []}
+            {
+                "file": str(file),
+                "valid": True,
+                "id": p.id,
+                "version": p.version,
+                "hash": p.content_hash,
+                "errors": [],
+            }
         )
     if fmt is ListFormat.json:
         print_json(results)
@@ -150,8 +155,11 @@ def export(
     lib = library()
     p = find(lib, protocol_id, None)
     origin = lib.origins[p.key]
-    text = export_builtin_text(p.id) if p.id in BUILTIN_IDS and origin.startswith("<builtin>") \
+    text = (
+        export_builtin_text(p.id)
+        if p.id in BUILTIN_IDS and origin.startswith("<builtin>")
         else Path(origin).read_text(encoding="utf-8")
+    )
     if output is None:
         typer.echo(text, nl=False)
         return

@@ -25,36 +25,62 @@ def render_protocol(p: Protocol) -> None:
     c.print(f"Indication: {p.indication}")
     if p.summary:
         c.print(p.summary)
-    ing = Table("ingredient", "class", "amount", "diffusion", "allergens", "source",
-                title="Ingredients")
+    ing = Table(
+        "ingredient", "class", "amount", "diffusion", "allergens", "source", title="Ingredients"
+    )
     for i in p.ingredients:
-        ing.add_row(i.name, i.agent_class or "", i.amount or "", i.diffusion.value,
-                    ", ".join(i.allergens), _src(i.source, None))
+        ing.add_row(
+            i.name,
+            i.agent_class or "",
+            i.amount or "",
+            i.diffusion.value,
+            ", ".join(i.allergens),
+            _src(i.source, None),
+        )
     c.print(ing)
-    rules = Table("groups", "route", "spacing", "depth", "volume / session", "point caps",
-                  title="Area rules")
+    rules = Table(
+        "groups", "route", "spacing", "depth", "volume / session", "point caps", title="Area rules"
+    )
     for r in p.area_rules:
         caps = "; ".join(f"{c.max_points} ({c.group or 'rule'})" for c in r.point_caps)
-        rules.add_row(", ".join(r.groups), r.route.value, _range(r.spacing_cm, "cm"),
-                      _range(r.depth_mm, "mm"), _range(r.volume_ml, "mL"), caps or "none")
+        rules.add_row(
+            ", ".join(r.groups),
+            r.route.value,
+            _range(r.spacing_cm, "cm"),
+            _range(r.depth_mm, "mm"),
+            _range(r.volume_ml, "mL"),
+            caps or "none",
+        )
     c.print(rules)
-    phases = Table("phase", "length", "interval", "min days between", "source",
-                   title="Phases")
+    phases = Table("phase", "length", "interval", "min days between", "source", title="Phases")
     for ph in p.phases:
-        length = (f"{ph.sessions} sessions" if ph.sessions else
-                  f"{ph.duration_months} months" if ph.duration_months else
-                  f"{ph.duration_days} days")
-        interval = (f"{ph.interval_days} days" if ph.interval_days else
-                    f"{ph.interval_months} calendar month(s)")
-        phases.add_row(ph.name, length, interval, str(ph.min_days_between),
-                       _src(ph.source, ph.note))
+        length = (
+            f"{ph.sessions} sessions"
+            if ph.sessions
+            else f"{ph.duration_months} months"
+            if ph.duration_months
+            else f"{ph.duration_days} days"
+        )
+        interval = (
+            f"{ph.interval_days} days"
+            if ph.interval_days
+            else f"{ph.interval_months} calendar month(s)"
+        )
+        phases.add_row(
+            ph.name, length, interval, str(ph.min_days_between), _src(ph.source, ph.note)
+        )
     c.print(phases)
-    reactions = Table("reaction", "usual (min)", "max (min)", "condition", "source",
-                      title="Expected reactions")
+    reactions = Table(
+        "reaction", "usual (min)", "max (min)", "condition", "source", title="Expected reactions"
+    )
     for rx in p.expected_reactions:
-        reactions.add_row(rx.kind, f"{rx.usual_duration_min:g}", f"{rx.max_duration_min:g}",
-                          rx.condition.describe() if rx.condition else "",
-                          _src(rx.source, rx.note))
+        reactions.add_row(
+            rx.kind,
+            f"{rx.usual_duration_min:g}",
+            f"{rx.max_duration_min:g}",
+            rx.condition.describe() if rx.condition else "",
+            _src(rx.source, rx.note),
+        )
     c.print(reactions)
     for o in p.expected_outcomes:
         c.print(f"Expected outcome: {o.description} ({o.measure}, {o.direction})")
