@@ -19,15 +19,25 @@ app = typer.Typer(
 app.add_typer(protocols_app, name="protocols")
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
-) -> None:
-    if version:
+def _print_version(value: bool) -> None:
+    if value:
         from ... import __version__
 
         typer.echo(f"mesoplan {__version__}")
         raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        help="Print the version and exit.",
+        is_eager=True,
+        callback=_print_version,
+    ),
+) -> None:
+    """Plan, chart and follow mesotherapy courses (not medical advice)."""
 
 
 def main() -> None:
