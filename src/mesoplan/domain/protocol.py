@@ -12,7 +12,7 @@ import json
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 ZONE_GROUPS: tuple[str, ...] = (
     "thighs",
@@ -125,16 +125,21 @@ class AreaRule(_Model):
     point_caps: tuple[PointCap, ...] = ()
     slow_diffusing_depth: Literal["deep_end", "default"] = "deep_end"
 
-    @model_validator(mode="after")
-    def _groups_known(self) -> Self:
-        unknown = [g for g in self.groups if g not in ZONE_GROUPS]
+    @field_validator("groups")
+    @classmethod
+    def _groups_known(cls, groups: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [g for g in groups if g not in ZONE_GROUPS]
         if unknown:
             raise ValueError(
                 f"unknown zone group {', '.join(map(repr, unknown))}; "
                 f"valid groups: {', '.join(ZONE_GROUPS)}"
             )
-        if len(set(self.groups)) != len(self.groups):
+        if len(set(groups)) != len(groups):
             raise ValueError("a zone group is named twice in groups")
+        return groups
+
+    @model_validator(mode="after")
+    def _caps_in_groups(self) -> Self:
         for cap in self.point_caps:
             if cap.group is not None and cap.group not in self.groups:
                 raise ValueError(

@@ -54,8 +54,51 @@ def protocol_from_data(
         return Protocol.model_validate(data)
     except ValidationError as exc:
         lines = key_lines(text) if text is not None else {}
-        issues = [_issue(err, lines, filename) for err in exc.errors()]
+        errors = _relevant(exc.errors())
+        issues = [_issue(err, lines, filename) for err in errors]
         raise ProtocolError(_dedupe(issues)) from None
+
+
+def _relevant(errors: list[ErrorDetails]) -> list[ErrorDetails]:
+    """Drop errors that only echo another one: a container reported too short because its
+    items failed, and a missing field whose unit-misspelt twin is reported as unknown."""
+    locs = [tuple(_clean_loc(e["loc"])) for e in errors]
+    misspelt = {
+        (*loc[:-1], _unit_twin(str(loc[-1])))
+        for e, loc in zip(errors, locs, strict=True)
+        if e["type"] == "extra_forbidden" and loc
+    }
+    out = []
+    for e, loc in zip(errors, locs, strict=True):
+        if e["type"] == "too_short" and any(
+            other[: len(loc)] == loc and len(other) > len(loc) for other in locs
+        ):
+            continue
+        if e["type"] == "missing" and loc in misspelt:
+            continue
+        out.append(e)
+    return out
+
+
+def _unit_twin(name: str) -> str:
+    """For a misspelt unit (``spacing_mm``), the field it probably means (``spacing_cm``)."""
+    stem = name.rpartition("_")[0]
+    for field in (
+        "spacing_cm",
+        "depth_mm",
+        "volume_ml",
+        "usual_duration_min",
+        "max_duration_min",
+        "interval_days",
+        "interval_months",
+        "duration_days",
+        "duration_months",
+        "follow_up_days",
+        "min_days_between",
+    ):
+        if field.rpartition("_")[0] == stem:
+            return field
+    return name
 
 
 def _dedupe(issues: list[Issue]) -> list[Issue]:
