@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DEMO_DIR ?= demo-plans
 
-.PHONY: install run test test-fast lint bench fuzz clean
+.PHONY: install run test test-fast lint bench fuzz docs clean
 
 install: $(STAMP)
 
@@ -36,6 +36,10 @@ lint: install
 
 bench: install
 	@for f in benchmarks/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+## Regenerate docs/cli-reference.md from the commands' help.
+docs: install
+	$(PY) scripts/cli_reference.py
 
 ## A longer property-testing campaign than CI runs.
 fuzz: install
