@@ -43,3 +43,23 @@ class PlanningError(MesoplanError):
 
 class ScheduleError(MesoplanError):
     """A course calendar request is invalid (bad date, unknown time zone, ...)."""
+
+
+class SafetyError(MesoplanError):
+    """A safety screening input is invalid, or a hard stop was not overridden."""
+
+
+class ChartingError(MesoplanError):
+    """A session chart is invalid (unknown point id, a mix that misses an ingredient, ...)."""
+
+
+class SignedRecordError(ChartingError):
+    """A signed session record was asked to change, or to be signed again."""
+
+
+class ReactionError(MesoplanError):
+    """A reaction record is invalid (unknown kind, onset before the session, ...)."""
+
+
+class OutcomeError(MesoplanError):
+    """An outcome measurement is invalid (unknown kind, value outside its scale, ...)."""
