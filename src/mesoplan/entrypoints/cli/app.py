@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from .fhir import fhir_app
 from .protocols import protocols_app
 
 app = typer.Typer(
@@ -17,6 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(protocols_app, name="protocols")
+app.add_typer(fhir_app, name="fhir")
 
 
 def _print_version(value: bool) -> None:
