@@ -471,3 +471,16 @@ def test_property_totals_add_up(case: tuple[PlannedPoints, list[PointChange]]) -
     expected += sum(c.volume_ml or 0.0 for c in changes if c.status is PointStatus.ADDED)
     assert t.volume_ml == pytest.approx(expected)
     assert t.points_injected == len(d) - t.points_skipped
+
+
+def test_added_points_take_the_zone_median_once_per_zone() -> None:
+    p = PlannedPoints(
+        (f"{LEFT}:0", f"{LEFT}:1", f"{LEFT}:2", f"{RIGHT}:0"),
+        [0, 1, 2, 3],
+        [0, 0, 0, 0],
+        [1.0, 1.2, 2.0, 0.5],
+        [0.1, 0.3, 0.2, 0.9],
+    )
+    d = deliver(p, [PointChange(LEFT, PointStatus.ADDED, 5, 5) for _ in range(3)])
+    added = [r for r in d.rows() if r["status"] == "added"]
+    assert [(r["depth_mm"], r["volume_ml"]) for r in added] == [(1.2, 0.2)] * 3

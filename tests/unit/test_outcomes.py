@@ -179,3 +179,13 @@ def test_property_change_is_latest_minus_baseline(values: list[float]) -> None:
     assert o.baseline == values[0] and o.latest == values[-1]
     assert o.change == pytest.approx(values[-1] - values[0])
     assert o.as_expected == (values[-1] < values[0])
+
+
+def test_mixed_time_zones_are_refused_with_a_clear_message(
+    protocols: dict[str, Protocol],
+) -> None:
+    from datetime import UTC
+
+    ms = [thigh(56, D0), thigh(55, datetime(2024, 6, 3, tzinfo=UTC))]
+    with pytest.raises(OutcomeError, match="with and without a time zone"):
+        course_review(protocols["cellulite"], ms)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ..domain.outcomes import MEASUREMENT_KINDS, CourseReview, Measurement
+from ..domain.outcomes import MEASUREMENT_KINDS, CourseReview, Measurement, sort_by_time
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -39,7 +39,7 @@ def outcome_plot_svg(
     import matplotlib
 
     with matplotlib.rc_context(_RC):
-        fig = _figure(sorted(measurements, key=_order), title, review)
+        fig = _figure(sort_by_time(measurements), title, review)
         out = io.StringIO()
         fig.savefig(out, format="svg", metadata={"Date": None})
     return out.getvalue()
@@ -70,10 +70,6 @@ def _figure(ms: list[Measurement], title: str, review: CourseReview | None) -> F
     if ms:
         fig.autofmt_xdate()
     return fig
-
-
-def _order(m: Measurement) -> tuple[datetime, str, str, float]:
-    return (m.taken_at, m.kind, m.site or "", m.height_above_kneecap_cm or 0.0)
 
 
 def _series_order(key: tuple[str | None, float | None]) -> tuple[str, float]:

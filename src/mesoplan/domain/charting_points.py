@@ -423,6 +423,7 @@ def _added_points(
         raise ChartingError(f"added point {dup}: given twice")
     used = set(explicit)
     counters: dict[str, int] = {}
+    defaults: dict[str, tuple[float, float]] = {}
     ids: list[str] = []
     rows: list[dict[str, float]] = []
     for c in added:
@@ -436,23 +437,33 @@ def _added_points(
             pid = f"{zone}:a{k}"
             used.add(pid)
         ids.append(pid)
-        rows.append(_added_values(planned, zone, c))
+        rows.append(_added_values(planned, zone, c, defaults))
     return ids, rows
 
 
-def _added_values(planned: PlannedPoints, zone: str, c: PointChange) -> dict[str, float]:
+def _added_values(
+    planned: PlannedPoints,
+    zone: str,
+    c: PointChange,
+    defaults: dict[str, tuple[float, float]],
+) -> dict[str, float]:
     assert c.x_cm is not None and c.y_cm is not None
-    values = {"x_cm": c.x_cm, "y_cm": c.y_cm, "depth_mm": c.depth_mm, "volume_ml": c.volume_ml}
-    if c.depth_mm is None or c.volume_ml is None:
-        mask = np.array([zone_of(p) == zone for p in planned.ids], dtype=bool)
-        if not mask.any():
-            zones = ", ".join(planned.zones) or "none"
-            raise ChartingError(
-                f"added point in zone {zone!r}: give depth_mm and volume_ml (the plan has no "
-                f"points in that zone to take them from; planned zones: {zones})"
-            )
-        if c.depth_mm is None:
-            values["depth_mm"] = float(np.median(planned.depth_mm[mask]))
-        if c.volume_ml is None:
-            values["volume_ml"] = float(np.median(planned.volume_ml[mask]))
-    return {k: float(v) for k, v in values.items() if v is not None}
+    depth, volume = c.depth_mm, c.volume_ml
+    if depth is None or volume is None:
+        if zone not in defaults:
+            defaults[zone] = _zone_medians(planned, zone)
+        depth = defaults[zone][0] if depth is None else depth
+        volume = defaults[zone][1] if volume is None else volume
+    return {"x_cm": c.x_cm, "y_cm": c.y_cm, "depth_mm": depth, "volume_ml": volume}
+
+
+def _zone_medians(planned: PlannedPoints, zone: str) -> tuple[float, float]:
+    """The planned median depth and volume of a zone: the defaults of an added point."""
+    mask = np.fromiter((zone_of(p) == zone for p in planned.ids), dtype=bool, count=len(planned))
+    if not mask.any():
+        zones = ", ".join(planned.zones) or "none"
+        raise ChartingError(
+            f"added point in zone {zone!r}: give depth_mm and volume_ml (the plan has no "
+            f"points in that zone to take them from; planned zones: {zones})"
+        )
+    return float(np.median(planned.depth_mm[mask])), float(np.median(planned.volume_ml[mask]))

@@ -289,11 +289,24 @@ class CourseReview:
         return bool(self.outcomes) and all(o.as_expected for o in self.outcomes)
 
 
+def sort_by_time(measurements: Iterable[Measurement]) -> list[Measurement]:
+    """Measurements in time order (ties by kind, site and height, so the order is stable)."""
+    try:
+        return sorted(
+            measurements,
+            key=lambda m: (m.taken_at, m.kind, m.site or "", m.height_above_kneecap_cm or 0.0),
+        )
+    except TypeError:
+        raise OutcomeError(
+            "measurement times mix times with and without a time zone; give all one way"
+        ) from None
+
+
 def course_review(protocol: Protocol, measurements: Iterable[Measurement]) -> CourseReview:
     """Per expected outcome of the protocol and per measurement series: baseline (the
     first value), latest, change and whether it moved as the protocol expects."""
     by_series: dict[tuple[str, str | None, float | None], list[Measurement]] = {}
-    for m in sorted(measurements, key=lambda m: m.taken_at):
+    for m in sort_by_time(measurements):
         by_series.setdefault(m.series, []).append(m)
     out: list[OutcomeReview] = []
     for expected in protocol.expected_outcomes:
