@@ -189,3 +189,20 @@ def test_mixed_time_zones_are_refused_with_a_clear_message(
     ms = [thigh(56, D0), thigh(55, datetime(2024, 6, 3, tzinfo=UTC))]
     with pytest.raises(OutcomeError, match="with and without a time zone"):
         course_review(protocols["cellulite"], ms)
+
+
+def test_taken_at_must_be_a_datetime() -> None:
+    from datetime import date
+
+    with pytest.raises(OutcomeError, match="taken_at must be a date and time"):
+        Measurement("gais", date(2024, 5, 6), 3)  # type: ignore[arg-type]
+
+
+def test_every_kind_and_reaction_kind_is_documented() -> None:
+    from pathlib import Path
+
+    from mesoplan.domain.reactions import REACTION_KINDS
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "records.md").read_text("utf-8")
+    for name in [*MEASUREMENT_KINDS, *REACTION_KINDS]:
+        assert f"`{name}`" in text, name

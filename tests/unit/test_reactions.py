@@ -184,3 +184,13 @@ def test_property_flagged_exactly_when_longer_than_the_applicable_maximum(
     limit = 20160 if pc else 1440
     assert a.expected_max_min == limit
     assert a.flagged == (duration > limit)
+
+
+def test_dates_and_times_are_checked(protocols: dict[str, Protocol]) -> None:
+    with pytest.raises(ReactionError, match="onset: a date and time is required"):
+        Reaction("redness", "cheek-left", date(2024, 5, 6), "mild")  # type: ignore[arg-type]
+    with pytest.raises(ReactionError, match="session_date: a date is required"):
+        assess_reaction(protocols["face"], redness(5), ["DMAE"], "2024-05-06")  # type: ignore[arg-type]
+    # a datetime given for a date counts as its day
+    a = assess_reaction(protocols["face"], redness(5), ["DMAE"], datetime(2024, 5, 6, 8))
+    assert not a.flagged

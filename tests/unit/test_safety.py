@@ -367,3 +367,18 @@ def test_property_term_matching_is_symmetric(a: str, b: str) -> None:
 def test_allergy_matches_reports_each_labelled_term() -> None:
     hits = allergy_matches(["sulphite"], {"excipient": ("sodium bisulfite", "water")})
     assert hits == ["allergy 'sulphite' matches excipient 'sodium bisulfite'"]
+
+
+def test_history_flags_must_be_booleans() -> None:
+    with pytest.raises(SafetyError, match=r"PatientHistory.pregnant: 'no'; valid: true or false"):
+        PatientHistory(pregnant="no")  # type: ignore[arg-type]
+    with pytest.raises(SafetyError, match="consent_given_at: a date and time"):
+        PatientHistory(consent_given_at="yesterday")  # type: ignore[arg-type]
+
+
+def test_every_default_rule_is_documented() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "safety.md").read_text("utf-8")
+    for rule in DEFAULT_RULES:
+        assert f"| `{rule.id}` | {rule.severity} |" in text, rule.id

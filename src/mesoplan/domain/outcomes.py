@@ -219,6 +219,8 @@ class Measurement:
 def validate_measurement(m: Measurement) -> None:
     """Raise :class:`OutcomeError` naming the kind and its valid scale."""
     k = kind(m.kind)
+    if not isinstance(m.taken_at, datetime):
+        raise OutcomeError(f"{k.name}: taken_at must be a date and time, got {m.taken_at!r}")
     if k.is_photo:
         if m.photo is None or m.value is not None:
             raise OutcomeError("photo: give a photo (file, camera, lighting, pose) and no value")

@@ -77,6 +77,8 @@ class Reaction:
                 f"reaction kind {self.kind!r} is not known; valid: {', '.join(REACTION_KINDS)}"
             )
         object.__setattr__(self, "kind", kind)
+        if not isinstance(self.onset, datetime):
+            raise ReactionError(f"reaction onset: a date and time is required, got {self.onset!r}")
         if not isinstance(self.zone, str) or not self.zone.strip():
             raise ReactionError("reaction zone: a non-empty zone is required")
         try:
@@ -164,7 +166,10 @@ def assess_reaction(
     ``protocol.follow_up_days``. ``as_of`` lets an ongoing reaction be flagged once it
     has outlasted the expected maximum."""
     names = tuple(mix_ingredient_names)
-    last = last_session_date or session_date
+    session_date = _day(session_date, "session_date")
+    last = (
+        session_date if last_session_date is None else _day(last_session_date, "last_session_date")
+    )
     onset_day = reaction.onset.date()
     if onset_day < session_date:
         raise ReactionError(f"reaction onset {onset_day} is before its session on {session_date}")
@@ -235,6 +240,14 @@ def _infection_flags(protocol: Protocol, reaction: Reaction, last: date) -> list
             "atypical mycobacterial infection; trace every lot and vial of the session's mix",
         )
     ]
+
+
+def _day(value: date, name: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if not isinstance(value, date):
+        raise ReactionError(f"{name}: a date is required, got {value!r}")
+    return value
 
 
 def _minutes(value: float) -> str:

@@ -45,6 +45,12 @@ class PatientHistory:
     consent_given_at: datetime | None = None
 
     def __post_init__(self) -> None:
+        for name in HISTORY_FLAGS:
+            value = getattr(self, name, False)
+            if name not in ("allergies", "no_consent") and not isinstance(value, bool):
+                raise SafetyError(f"PatientHistory.{name}: {value!r}; valid: true or false")
+        if self.consent_given_at is not None and not isinstance(self.consent_given_at, datetime):
+            raise SafetyError("PatientHistory.consent_given_at: a date and time, or none")
         if isinstance(self.allergies, str):
             raise SafetyError("PatientHistory.allergies: give a list of allergies, not one string")
         cleaned = tuple(a.strip() for a in self.allergies if a and a.strip())
