@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft6Validator
+from jsonschema.validators import extend
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT6
 
@@ -36,13 +37,36 @@ def resource_types() -> frozenset[str]:
     return frozenset(document["discriminator"]["mapping"])
 
 
+_ONE_OF = Draft6Validator.VALIDATORS["oneOf"]
+
+
+def _one_of(validator: Any, one_of: Any, instance: Any, schema: Any) -> Any:
+    """``oneOf`` that goes straight to the branch a resource's ``resourceType`` names when
+    the branches are the schema's ``ResourceList`` (Bundle entries, contained resources).
+
+    The same verdict as plain ``oneOf``: every resource definition requires
+    ``resourceType`` with a ``const`` of its own name, so no other branch can match.
+    Without the shortcut every branch is walked, and nested resources make a Bundle take
+    seconds to check.
+    """
+    kind = instance.get("resourceType") if isinstance(instance, dict) else None
+    target = {"$ref": f"#/definitions/{kind}"}
+    if isinstance(kind, str) and kind in resource_types() and target in one_of:
+        yield from validator.descend(instance, target, schema_path=one_of.index(target))
+        return
+    yield from _ONE_OF(validator, one_of, instance, schema)
+
+
+_Validator = extend(Draft6Validator, {"oneOf": _one_of})
+
+
 @cache
-def validator_for(resource_type: str) -> Draft6Validator:
+def validator_for(resource_type: str) -> Any:
     """One validator per resource type, built on first use and kept."""
     if resource_type not in resource_types():
         raise AssertionError(f"{resource_type!r} is not an R4 resource type")
     schema = {"$ref": f"{SCHEMA_ID}#/definitions/{resource_type}"}
-    return Draft6Validator(schema, registry=_registry())
+    return _Validator(schema, registry=_registry())
 
 
 def schema_errors(resource: Mapping[str, Any]) -> list[str]:

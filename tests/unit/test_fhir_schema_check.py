@@ -92,3 +92,29 @@ def test_unresolved_references_are_listed() -> None:
     }
     assert_valid(bundle)
     assert unresolved_references(bundle) == ["urn:uuid:missing"]
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        PATIENT,
+        {"resourceType": "Patient", "bogus": 1},
+        {"resourceType": "Patent"},
+        {"birthDate": "1980-01-02"},
+    ],
+)
+def test_resource_list_shortcut_gives_the_plain_verdict(resource: dict[str, object]) -> None:
+    from jsonschema import Draft6Validator
+
+    from tests.fhir_check import _registry
+
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"fullUrl": "urn:uuid:9d5c9c58-3f57-4e7e-8f1e-000000000001", "resource": resource}
+        ],
+    }
+    plain = Draft6Validator({"$ref": f"{SCHEMA_ID}#/definitions/Bundle"}, registry=_registry())
+    assert plain.is_valid(bundle) == validator_for("Bundle").is_valid(bundle)
+    assert plain.is_valid(bundle) == (resource is PATIENT)

@@ -1,0 +1,34 @@
+"""Resource ids and references: stable UUIDs, as ``urn:uuid:`` (Bundle) or ``Type/id``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .datatypes import JSON, stable_uuid
+
+
+@dataclass(frozen=True)
+class Refs:
+    """How resources name each other.
+
+    ``mode="urn"``: references are the ``urn:uuid:`` fullUrls of a Bundle's entries;
+    ``mode="relative"``: ``Patient/<id>`` as in bulk NDJSON. ``scope`` keeps two
+    databases' record keys apart (the same key in two clinics gives two ids).
+    """
+
+    mode: Literal["urn", "relative"] = "relative"
+    scope: str = ""
+
+    def id(self, resource_type: str, key: str) -> str:
+        return stable_uuid(self.scope, resource_type, key)
+
+    def url(self, resource_type: str, key: str) -> str:
+        ident = self.id(resource_type, key)
+        return f"urn:uuid:{ident}" if self.mode == "urn" else f"{resource_type}/{ident}"
+
+    def to(self, resource_type: str, key: str, display: str | None = None) -> JSON:
+        out: JSON = {"reference": self.url(resource_type, key)}
+        if display:
+            out["display"] = display
+        return out
