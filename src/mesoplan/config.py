@@ -26,12 +26,14 @@ class Settings:
     ``protocol_path``: folders (or files) of clinic protocols, ``MESOPLAN_PROTOCOL_PATH``,
     separated like ``PATH`` (``:`` on POSIX).
     ``database_url``: ``MESOPLAN_DATABASE_URL``; ``None`` means a SQLite file in the user
-    data directory.
+    data directory (see :meth:`resolved_database_url`).
+    ``practitioner``: ``MESOPLAN_PRACTITIONER``, the acting practitioner's handle.
     """
 
     protocol_path: tuple[Path, ...] = ()
     database_url: str | None = None
     data_dir: Path | None = None
+    practitioner: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -42,7 +44,14 @@ class Settings:
             protocol_path=_split_paths(env.get("MESOPLAN_PROTOCOL_PATH")),
             database_url=env.get("MESOPLAN_DATABASE_URL") or None,
             data_dir=Path(data_dir).expanduser() if data_dir else None,
+            practitioner=env.get("MESOPLAN_PRACTITIONER") or None,
         )
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir if self.data_dir is not None else default_data_dir()
+
+    def resolved_database_url(self) -> str:
+        """``database_url``, or a SQLite file ``mesoplan.sqlite`` in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.resolved_data_dir() / 'mesoplan.sqlite'}"

@@ -1,0 +1,20 @@
+"""The relational storage of clinical records (SQLAlchemy 2, Alembic migrations)."""
+
+from __future__ import annotations
+
+from . import people, records, stock
+from .base import Base
+from .engine import make_engine, normalise_url, session_factory
+
+metadata = Base.metadata
+
+__all__ = [
+    "Base",
+    "make_engine",
+    "metadata",
+    "normalise_url",
+    "people",
+    "records",
+    "session_factory",
+    "stock",
+]

@@ -1,0 +1,1 @@
+"""Alembic migrations of the clinical-records schema (run by ``mesoplan db upgrade``)."""

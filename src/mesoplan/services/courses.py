@@ -1,0 +1,270 @@
+"""Use cases: start a course (screened, planned, scheduled, protocol frozen), screen."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
+
+from ..domain.charting_points import PlannedPoints
+from ..domain.protocol import Protocol
+from ..domain.record_errors import RefusedError
+from ..domain.safety import ScreeningResult, screen
+from .patients import history_of
+from .unit_of_work import UnitOfWork
+from .views import FindingView
+
+if TYPE_CHECKING:
+    from ..adapters.db.records import CourseRow, PlannedMapRow, ProtocolSnapshotRow
+    from ..domain.course import PhaseLength
+
+
+def canonical(doc: Any) -> str:
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sha256(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def finding_views(result: ScreeningResult) -> list[FindingView]:
+    return [
+        FindingView(f.rule_id, f.severity, f.message, f.subject, f.override_reason)
+        for f in result.findings
+    ]
+
+
+@dataclass(frozen=True)
+class CourseView:
+    id: int
+    patient_id: int
+    protocol: str
+    protocol_hash: str
+    zones: tuple[str, ...]
+    start_date: date
+    point_count: int
+    volume_ml: float
+    sessions: tuple[dict[str, Any], ...]
+    follow_up: tuple[dict[str, Any], ...]
+    findings: tuple[FindingView, ...]
+    plan_hash: str
+
+
+def course_view(uow: UnitOfWork, row: CourseRow) -> CourseView:
+    snap = uow.records.course_snapshots(row.id)[0]
+    schedule = json.loads(row.schedule_json)
+    points = uow.records.planned_map_by_id(row.planned_map_id)
+    plan = json.loads(row.plan_json)
+    volume = float((plan.get("totals") or {}).get("volume_ml", 0.0))
+    return CourseView(
+        id=row.id,
+        patient_id=row.patient_id,
+        protocol=f"{snap.protocol_id}@{snap.version}",
+        protocol_hash=snap.content_hash,
+        zones=tuple(row.zones),
+        start_date=row.start_date,
+        point_count=points.point_count,
+        volume_ml=volume,
+        sessions=tuple(schedule.get("sessions", [])),
+        follow_up=tuple(schedule.get("follow_up", [])),
+        findings=tuple(FindingView(**f) for f in row.screening.get("findings", [])),
+        plan_hash=row.plan_hash,
+    )
+
+
+def screen_course(
+    uow: UnitOfWork, patient_id: int, protocol: Protocol, at: datetime, overrides: Mapping[str, str]
+) -> ScreeningResult:
+    """Screen the patient's latest history; raise SafetyError on a stop not overridden."""
+    result = screen(history_of(uow, patient_id), protocol, at=at).with_overrides(overrides)
+    result.require_clear()
+    return result
+
+
+def snapshot_of(uow: UnitOfWork, protocol: Protocol) -> ProtocolSnapshotRow:
+    """The frozen copy of a protocol's content, shared by every course that uses it."""
+    from ..adapters.db.records import ProtocolSnapshotRow
+
+    found = uow.records.snapshot(protocol.content_hash)
+    if found is not None:
+        return found
+    row = uow.records.add(
+        ProtocolSnapshotRow(
+            protocol_id=protocol.id,
+            version=protocol.version,
+            content_hash=protocol.content_hash,
+            canonical_json=protocol.canonical_json(),
+            created_at=uow.now(),
+        )
+    )
+    uow.flush()
+    return row
+
+
+def protocol_of(snapshot: ProtocolSnapshotRow) -> Protocol:
+    """The protocol exactly as it was frozen (its hash is checked)."""
+    protocol = Protocol.model_validate(json.loads(snapshot.canonical_json))
+    if protocol.content_hash != snapshot.content_hash:
+        raise RefusedError(
+            f"protocol snapshot {snapshot.protocol_id}@{snapshot.version} does not match its "
+            "hash: the stored copy was altered"
+        )
+    return protocol
+
+
+def planned_map_of(uow: UnitOfWork, points: PlannedPoints) -> PlannedMapRow:
+    from ..adapters.db.maps import encode_points
+    from ..adapters.db.records import PlannedMapRow
+
+    digest, data = encode_points(points)
+    found = uow.records.planned_map(digest)
+    if found is not None:
+        return found
+    row = uow.records.add(PlannedMapRow(content_hash=digest, point_count=len(points), data=data))
+    uow.flush()
+    return row
+
+
+def check_plan(protocol: Protocol, plan: Mapping[str, Any]) -> PlannedPoints:
+    """The plan must come from this very protocol content and hold valid points."""
+    ref = plan.get("protocol") or {}
+    if ref.get("hash") != protocol.content_hash:
+        raise RefusedError(
+            f"the plan was made from protocol {ref.get('id')}@{ref.get('version')} "
+            f"({ref.get('hash')}), not from {protocol.key} ({protocol.content_hash}); plan again"
+        )
+    points = PlannedPoints.from_plan(plan)
+    if len(points) == 0:
+        raise RefusedError("the plan has no points")
+    return points
+
+
+@dataclass(frozen=True)
+class ScheduleOptions:
+    start: date
+    at: time = time(9, 0)
+    timezone: str | None = None
+    phase_lengths: Mapping[str, PhaseLength] | None = None
+
+
+def _schedule(protocol: Protocol, options: ScheduleOptions, clinic_tz: str) -> dict[str, Any]:
+    from ..adapters.schedule_json import schedule_json
+    from ..domain.scheduling import schedule_course
+
+    schedule = schedule_course(
+        protocol,
+        options.start,
+        at=options.at,
+        zone=options.timezone or clinic_tz,
+        phase_lengths=options.phase_lengths,
+    )
+    doc: dict[str, Any] = dict(schedule_json(schedule))
+    doc["warnings"] = list(schedule.warnings)
+    return doc
+
+
+def start_course(
+    uow: UnitOfWork,
+    actor: str | None,
+    patient_id: int,
+    protocol: Protocol,
+    plan: Mapping[str, Any],
+    schedule: ScheduleOptions,
+    overrides: Mapping[str, str] | None = None,
+) -> CourseView:
+    """Screen the patient, then keep the approved plan, its schedule and a frozen copy of
+    the protocol. A hard stop needs an override with a reason (kept on the course)."""
+    from ..adapters.db.records import CourseProtocolRow, CourseRow
+
+    points = check_plan(protocol, plan)
+    plan_text = canonical(plan)
+    with uow:
+        who = uow.people.practitioner(actor)
+        uow.people.patient(patient_id)
+        clinic = uow.people.clinic_by_id(who.clinic_id)
+        result = screen_course(uow, patient_id, protocol, uow.now(), overrides or {})
+        doc = _schedule(protocol, schedule, clinic.timezone)
+        course = uow.records.add(
+            CourseRow(
+                patient_id=patient_id,
+                started_at=uow.now(),
+                started_by_id=who.id,
+                start_date=schedule.start,
+                zones=list(dict.fromkeys(str(z["zone"]) for z in plan["zones"])),
+                plan_json=plan_text,
+                plan_hash=sha256(plan_text),
+                planned_map_id=planned_map_of(uow, points).id,
+                schedule_json=canonical(doc),
+                screening={"findings": [_finding_dict(f) for f in finding_views(result)]},
+            )
+        )
+        uow.flush()
+        snap = snapshot_of(uow, protocol)
+        uow.records.add(CourseProtocolRow(course_id=course.id, position=0, snapshot_id=snap.id))
+        keep_overrides(uow, result, who.id, course_id=course.id)
+        uow.flush()
+        view = course_view(uow, course)
+        uow.commit()
+        return view
+
+
+def _finding_dict(f: FindingView) -> dict[str, Any]:
+    return {
+        "rule_id": f.rule_id,
+        "severity": f.severity,
+        "message": f.message,
+        "subject": f.subject,
+        "override_reason": f.override_reason,
+    }
+
+
+def keep_overrides(
+    uow: UnitOfWork,
+    result: ScreeningResult,
+    practitioner_id: int,
+    course_id: int | None = None,
+    session_id: int | None = None,
+) -> None:
+    from ..adapters.db.records import OverrideRow
+
+    for f in result.findings:
+        if f.override_reason is None:
+            continue
+        uow.records.add(
+            OverrideRow(
+                course_id=course_id,
+                session_id=session_id,
+                code=f.rule_id,
+                subject=f.message,
+                reason=f.override_reason,
+                practitioner_id=practitioner_id,
+                created_at=uow.now(),
+            )
+        )
+
+
+@dataclass(frozen=True)
+class ScreeningView:
+    patient_id: int
+    protocol: str
+    blocked: bool
+    findings: tuple[FindingView, ...]
+
+
+def screen_patient(
+    uow: UnitOfWork, actor: str | None, patient_id: int, protocol: Protocol
+) -> ScreeningView:
+    """Screen a patient's latest history against a protocol (nothing is written)."""
+    with uow:
+        uow.people.practitioner(actor)
+        uow.people.patient(patient_id)
+        result = screen(history_of(uow, patient_id), protocol, at=uow.now())
+        return ScreeningView(patient_id, protocol.key, result.blocked, tuple(finding_views(result)))
+
+
+def show_course(uow: UnitOfWork, course_id: int) -> CourseView:
+    with uow:
+        return course_view(uow, uow.records.course(course_id))

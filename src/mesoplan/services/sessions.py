@@ -1,0 +1,316 @@
+"""Use cases: record a session (planned map against what was delivered, the mix with its
+lots and vials drawn down), correct an unsigned session, soft-delete one."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from ..domain.charting import ProductUse, SessionRecord
+from ..domain.charting_points import PointChange
+from ..domain.errors import SignedRecordError
+from ..domain.protocol import Protocol
+from ..domain.record_errors import ConflictError, RefusedError
+from ..domain.safety import ScreeningResult, check_lot_expiry, check_vial_beyond_use, screen
+from .courses import keep_overrides
+from .patients import history_of
+from .session_store import load_record, point_rows, protocol_of_course, status_bytes
+from .session_views import SessionView, session_view
+from .stock import find_lot
+from .unit_of_work import UnitOfWork
+from .views import ml_to_ul
+
+if TYPE_CHECKING:
+    from ..adapters.db.records import SessionRow
+    from ..adapters.db.stock import LotRow, ProductRow, VialRow
+
+
+@dataclass(frozen=True)
+class UseInput:
+    """A product drawn into the syringe: ``PRODUCT=LOT[@VIAL]:VOLUME_ML`` on the command
+    line. ``provides`` names the protocol ingredient when it cannot be inferred."""
+
+    product: str
+    lot_number: str
+    volume_ml: float
+    vial: str | None = None
+    provides: str | None = None
+
+
+@dataclass(frozen=True)
+class SessionInput:
+    """What was done besides the points: needle, anaesthetic, diluent, notes."""
+
+    needle_gauge: int | None = None
+    needle_length_mm: float | None = None
+    needle_lot: str | None = None
+    anaesthetic: str | None = None
+    anaesthetic_amount_g: float | None = None
+    anaesthetic_applied_at: datetime | None = None
+    diluent: UseInput | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    use: UseInput
+    product: ProductRow
+    lot: LotRow
+    vial: VialRow | None
+    volume_ul: int
+
+
+def provides_of(protocol: Protocol, product: ProductRow, explicit: str | None) -> str:
+    """The protocol ingredient a product provides: named, or matched by the product's
+    name, active ingredient or agent class."""
+    if explicit:
+        return explicit
+    names = {i.name.casefold(): i.name for i in protocol.ingredients}
+    for candidate in (product.name, product.active_ingredient):
+        if candidate and candidate.casefold() in names:
+            return names[candidate.casefold()]
+    if product.agent_class:
+        cls = product.agent_class.casefold()
+        hits = [i.name for i in protocol.ingredients if (i.agent_class or "").casefold() == cls]
+        if len(hits) > 1:
+            raise RefusedError(
+                f"product {product.name!r} ({product.agent_class}) could provide "
+                f"{' or '.join(hits)}; say which with provides"
+            )
+        if hits:
+            return hits[0]
+    return product.active_ingredient or product.name
+
+
+def _resolve(uow: UnitOfWork, clinic_id: int, use: UseInput) -> _Resolved:
+    product, lot = find_lot(uow, clinic_id, use.product, use.lot_number)
+    where = f"{use.product}={use.lot_number}"
+    if lot.recalled_at is not None:
+        raise RefusedError(f"{where}: lot is recalled ({lot.recall_reason}); it cannot be used")
+    vial = None
+    if use.vial is not None:
+        vial = uow.stock.vial(use.vial)
+        if vial.lot_id != lot.id:
+            raise RefusedError(f"vial {use.vial} is not from lot {use.lot_number} of {use.product}")
+        if vial.recalled_at is not None:
+            raise RefusedError(f"vial {use.vial} is recalled ({vial.recall_reason})")
+    return _Resolved(use, product, lot, vial, ml_to_ul(use.volume_ml, where))
+
+
+def _stock_findings(resolved: Sequence[_Resolved], at: datetime) -> ScreeningResult:
+    result = ScreeningResult()
+    for r in resolved:
+        result += check_lot_expiry(r.lot.expiry_date, at.date(), lot_number=r.lot.lot_number)
+        if r.vial is not None:
+            result += check_vial_beyond_use(r.vial.beyond_use_at, at, vial_id=r.vial.code)
+    return result
+
+
+def _draw(uow: UnitOfWork, r: _Resolved) -> None:
+    if r.vial is None:
+        return
+    held = r.vial.volume_remaining_ul
+    if not uow.stock.draw(r.vial, r.volume_ul):
+        raise RefusedError(
+            f"vial {r.vial.code} holds {held / 1000:g} mL; a draw of {r.volume_ul / 1000:g} mL "
+            "is larger than what remains"
+        )
+
+
+def _check_time(uow: UnitOfWork, performed_at: datetime) -> None:
+    if performed_at.tzinfo is None:
+        raise RefusedError("session time: give a time zone")
+    if performed_at > uow.now() + timedelta(minutes=5):
+        raise RefusedError(f"session time {performed_at.isoformat()} is in the future")
+
+
+def record_session(
+    uow: UnitOfWork,
+    actor: str | None,
+    course_id: int,
+    uses: Sequence[UseInput],
+    changes: Sequence[PointChange] = (),
+    details: SessionInput = SessionInput(),
+    number: int | None = None,
+    performed_at: datetime | None = None,
+    overrides: Mapping[str, str] | None = None,
+) -> SessionView:
+    """Chart a session: every planned point done unless ``changes`` say otherwise; the
+    mix must provide every protocol ingredient; each vial is drawn down. The patient is
+    screened again; an expired lot or a vial past its beyond-use time is refused unless
+    overridden with a reason."""
+    from ..adapters.db.records import SessionRow
+
+    with uow:
+        who = uow.people.practitioner(actor)
+        course = uow.records.course(course_id)
+        at = performed_at or uow.now()
+        _check_time(uow, at)
+        number = _session_number(uow, course_id, number)
+        protocol = protocol_of_course(uow, course_id)
+        delivery = _draft(uow, course.planned_map_id, changes, protocol, at)
+        resolved = [_resolve(uow, who.clinic_id, u) for u in uses]
+        diluent = _resolve(uow, who.clinic_id, details.diluent) if details.diluent else None
+        stock = [*resolved, *([diluent] if diluent else [])]
+        result = screen(history_of(uow, course.patient_id), protocol, at=at)
+        result = (result + _stock_findings(stock, at)).with_overrides(overrides or {})
+        result.require_clear()
+        record = _record(protocol, delivery, at, resolved, details)
+        row = uow.records.add(
+            SessionRow(
+                course_id=course_id,
+                patient_id=course.patient_id,
+                number=number,
+                performed_at=at,
+                practitioner_id=who.id,
+                planned_map_id=course.planned_map_id,
+                point_status=status_bytes(record.delivery),
+                needle_gauge=details.needle_gauge,
+                needle_length_mm=details.needle_length_mm,
+                needle_lot=details.needle_lot,
+                anaesthetic=details.anaesthetic,
+                anaesthetic_amount_g=details.anaesthetic_amount_g,
+                anaesthetic_applied_at=details.anaesthetic_applied_at,
+                notes=details.notes,
+                created_at=uow.now(),
+            )
+        )
+        uow.flush()
+        uow.records.add_all(point_rows(row.id, record.delivery))
+        _add_uses(uow, row.id, resolved, [u.provides for u in record.mix], diluent)
+        keep_overrides(uow, result, who.id, course_id=course_id, session_id=row.id)
+        uow.flush()
+        view = session_view(uow, row, result)
+        uow.commit()
+        return view
+
+
+def _draft(
+    uow: UnitOfWork,
+    map_id: int,
+    changes: Sequence[PointChange],
+    protocol: Protocol,
+    at: datetime,
+) -> SessionRecord:
+    from ..adapters.db.maps import decode_points
+
+    planned = decode_points(uow.records.planned_map_by_id(map_id).data)
+    return SessionRecord.new("new", protocol, at, planned, changes)
+
+
+def _record(
+    protocol: Protocol,
+    draft: SessionRecord,
+    at: datetime,
+    resolved: Sequence[_Resolved],
+    details: SessionInput,
+) -> SessionRecord:
+    uses = [
+        ProductUse(
+            r.product.name,
+            r.product.active_ingredient or r.product.name,
+            r.lot.lot_number,
+            r.volume_ul / 1000,
+            provides_of(protocol, r.product, r.use.provides),
+            r.vial.code if r.vial else None,
+        )
+        for r in resolved
+    ]
+    draft.record_mix(protocol, uses)
+    if details.needle_gauge is not None or details.needle_length_mm is not None:
+        draft.record_needle(details.needle_gauge or 0, details.needle_length_mm or 0.0)
+    if details.anaesthetic is not None:
+        applied = details.anaesthetic_applied_at or at
+        draft.record_anaesthetic(details.anaesthetic, details.anaesthetic_amount_g or 0.0, applied)
+    return draft
+
+
+def _add_uses(
+    uow: UnitOfWork,
+    session_id: int,
+    resolved: Sequence[_Resolved],
+    provides: Sequence[str],
+    diluent: _Resolved | None,
+) -> None:
+    from ..adapters.db.stock import ProductUseRow
+
+    entries: list[tuple[_Resolved, str, str | None]] = [
+        (r, "mix", p) for r, p in zip(resolved, provides, strict=True)
+    ]
+    if diluent is not None:
+        entries.append((diluent, "diluent", None))
+    for position, (r, role, ingredient) in enumerate(entries):
+        _draw(uow, r)
+        uow.stock.add(
+            ProductUseRow(
+                session_id=session_id,
+                position=position,
+                role=role,
+                lot_id=r.lot.id,
+                vial_id=r.vial.id if r.vial else None,
+                volume_ul=r.volume_ul,
+                ingredient=ingredient,
+            )
+        )
+
+
+def _session_number(uow: UnitOfWork, course_id: int, number: int | None) -> int:
+    taken = {s.number for s in uow.records.sessions_of(course_id)}
+    if number is None:
+        return max(taken, default=0) + 1
+    if number < 1:
+        raise RefusedError(f"session number must be 1 or more, got {number}")
+    if number in taken:
+        raise ConflictError(f"session {number} of course {course_id} is charted already")
+    return number
+
+
+def refuse_if_signed(row: SessionRow) -> None:
+    if row.signed_at is not None:
+        raise SignedRecordError(
+            f"session {row.id} is signed; it cannot change; add a signed addendum instead"
+        )
+
+
+def correct_session(
+    uow: UnitOfWork,
+    actor: str | None,
+    session_id: int,
+    changes: Sequence[PointChange] | None = None,
+    notes: str | None = None,
+) -> SessionView:
+    """Re-chart the points (or the notes) of a session that is not signed yet."""
+    with uow:
+        uow.people.practitioner(actor)
+        row = uow.records.treatment_session(session_id)
+        refuse_if_signed(row)
+        record = load_record(uow, row)
+        if changes is not None:
+            record.record_points(changes)
+            for p in uow.records.points_of(row.id):
+                uow.session.delete(p)
+            uow.flush()
+            row.point_status = status_bytes(record.delivery)
+            uow.records.add_all(point_rows(row.id, record.delivery))
+        if notes is not None:
+            record.record_notes(notes)
+            row.notes = notes
+        uow.flush()
+        view = session_view(uow, row)
+        uow.commit()
+        return view
+
+
+def delete_session(uow: UnitOfWork, actor: str | None, session_id: int, reason: str) -> None:
+    """Soft-delete an unsigned session (charted in error): kept with who, when and why.
+    A signed session is never deleted; amend it with an addendum."""
+    if not reason.strip():
+        raise RefusedError("a deletion needs a reason")
+    with uow:
+        who = uow.people.practitioner(actor)
+        row = uow.records.treatment_session(session_id)
+        refuse_if_signed(row)
+        row.deleted_at, row.deleted_by_id, row.delete_reason = uow.now(), who.id, reason.strip()
+        uow.commit()

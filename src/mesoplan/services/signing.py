@@ -1,0 +1,113 @@
+"""Use cases: sign a session, co-sign it, amend it with a signed addendum, verify it.
+
+A signature is a SHA-256 over the session's charted content, the signer and the time:
+:func:`verify_session` recomputes it, so a change made behind mesoplan's back shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..domain.record_errors import RefusedError
+from .clinics import SIGNING_ROLES
+from .courses import canonical, sha256
+from .session_store import content_of, load_record, signature_of, utc_iso
+from .session_views import SessionView, session_view
+from .unit_of_work import UnitOfWork
+
+
+def sign_session(uow: UnitOfWork, actor: str | None, session_id: int) -> SessionView:
+    """The practitioner signs: from now on the session never changes."""
+    with uow:
+        who = uow.people.practitioner(actor)
+        if who.role not in SIGNING_ROLES:
+            raise RefusedError(
+                f"a {who.role} cannot sign; signing roles: {', '.join(SIGNING_ROLES)}"
+            )
+        row = uow.records.treatment_session(session_id)
+        record = load_record(uow, row)
+        signature = record.sign(who.handle, uow.now())
+        row.signature = signature_of(content_of(uow, row), who.handle, signature.at)
+        row.signed_at, row.signed_by_id = signature.at, who.id
+        uow.flush()
+        view = session_view(uow, row)
+        uow.commit()
+        return view
+
+
+def cosign_session(uow: UnitOfWork, actor: str | None, session_id: int) -> SessionView:
+    """A medical director's co-signature, once, by someone other than the signer."""
+    from ..adapters.db.records import CosignatureRow
+
+    with uow:
+        who = uow.people.practitioner(actor)
+        if who.role != "medical_director":
+            raise RefusedError(f"only a medical director co-signs; {who.handle} is a {who.role}")
+        row = uow.records.treatment_session(session_id)
+        record = load_record(uow, row)
+        co = record.cosign(who.handle, uow.now())
+        assert row.signature is not None
+        digest = sha256(
+            canonical({"cosigns": row.signature, "by": who.handle, "at": utc_iso(co.at)})
+        )
+        uow.records.add(
+            CosignatureRow(
+                session_id=row.id, practitioner_id=who.id, signed_at=co.at, signature=digest
+            )
+        )
+        uow.flush()
+        view = session_view(uow, row)
+        uow.commit()
+        return view
+
+
+def add_addendum(uow: UnitOfWork, actor: str | None, session_id: int, text: str) -> SessionView:
+    """A signed amendment that points to a signed session; the session is unchanged."""
+    from ..adapters.db.records import AddendumRow
+
+    with uow:
+        who = uow.people.practitioner(actor)
+        row = uow.records.treatment_session(session_id)
+        record = load_record(uow, row)
+        addendum = record.amend(text, who.handle, uow.now())
+        digest = sha256(
+            canonical(
+                {
+                    "amends": row.signature,
+                    "text": addendum.text,
+                    "by": who.handle,
+                    "at": utc_iso(addendum.at),
+                }
+            )
+        )
+        uow.records.add(
+            AddendumRow(
+                session_id=row.id,
+                author_id=who.id,
+                signed_at=addendum.at,
+                text=addendum.text,
+                signature=digest,
+            )
+        )
+        uow.flush()
+        view = session_view(uow, row)
+        uow.commit()
+        return view
+
+
+@dataclass(frozen=True)
+class Verification:
+    session_id: int
+    signed: bool
+    intact: bool
+
+
+def verify_session(uow: UnitOfWork, session_id: int) -> Verification:
+    """Recompute a signed session's signature from what is stored now."""
+    with uow:
+        row = uow.records.treatment_session(session_id)
+        if row.signed_at is None or row.signed_by_id is None:
+            return Verification(session_id, False, False)
+        signer = uow.people.practitioner_by_id(row.signed_by_id).handle
+        expected = signature_of(content_of(uow, row), signer, row.signed_at)
+        return Verification(session_id, True, expected == row.signature)
