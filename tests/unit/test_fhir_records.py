@@ -184,3 +184,12 @@ def test_bulk_ndjson_files_and_manifest(tmp_path: Path) -> None:
     assert on_disk == manifest
     procedure = json.loads((tmp_path / "out" / "Procedure.ndjson").read_text().splitlines()[0])
     assert procedure["subject"]["reference"] in ids
+
+
+def test_stable_uuid_is_uuid5() -> None:
+    import uuid
+
+    from mesoplan.adapters.fhir.datatypes import _NAMESPACE, stable_uuid
+
+    for parts in [("", "Patient", "1"), ("x" * 300, "é", "3")]:
+        assert stable_uuid(*parts) == str(uuid.uuid5(_NAMESPACE, "|".join(parts)))

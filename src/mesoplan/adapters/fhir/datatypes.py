@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import uuid
 from typing import Any
@@ -13,6 +14,7 @@ JSON = dict[str, Any]
 
 _ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 _NAMESPACE = uuid.UUID("5f0c3a52-8a4e-4f57-9a8e-6d6b1f1c2a10")
+_NAMESPACE_BYTES = _NAMESPACE.bytes
 
 UNITS: dict[str, tuple[str, str]] = {
     # unit as it appears in a field name -> (display unit, UCUM code)
@@ -30,8 +32,16 @@ UNITS: dict[str, tuple[str, str]] = {
 
 
 def stable_uuid(*parts: object) -> str:
-    """The same UUID for the same parts (UUID 5), so re-exports give the same ids."""
-    return str(uuid.uuid5(_NAMESPACE, "|".join(str(p) for p in parts)))
+    """The same UUID for the same parts (UUID 5), so re-exports give the same ids.
+
+    Equal to ``str(uuid.uuid5(_NAMESPACE, "|".join(parts)))``, computed without the
+    ``UUID`` object (bulk export names several resources per resource it writes)."""
+    name = "|".join(p if isinstance(p, str) else str(p) for p in parts)
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + name.encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def fhir_id(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from .datatypes import JSON, stable_uuid
@@ -21,7 +22,7 @@ class Refs:
     scope: str = ""
 
     def id(self, resource_type: str, key: str) -> str:
-        return stable_uuid(self.scope, resource_type, key)
+        return _cached_id(self.scope, resource_type, key)
 
     def url(self, resource_type: str, key: str) -> str:
         ident = self.id(resource_type, key)
@@ -32,3 +33,10 @@ class Refs:
         if display:
             out["display"] = display
         return out
+
+
+@lru_cache(maxsize=8192)
+def _cached_id(scope: str, resource_type: str, key: str) -> str:
+    """Bounded cache: a patient's, practitioner's and course's ids recur in every
+    resource of theirs; memory stays flat however many records pass."""
+    return stable_uuid(scope, resource_type, key)
