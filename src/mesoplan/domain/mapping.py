@@ -1,0 +1,171 @@
+"""Injection maps: columnar point arrays, lattices, exclusions, caps and volume splits.
+
+A map is four NumPy arrays (x_cm, y_cm, depth_mm, volume_ml), never a Python object per
+point: a dense face map has tens of thousands of points. Point ``i`` of zone ``z`` has
+the id ``"z:i"``; ids are derived, not stored.
+
+Lattices are anchored at the zone frame's origin, so the same zone at the same spacing
+gives the same points at every session. A point stands at least half a spacing inside
+the outline and outside every exclusion's margin.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .anatomy import Exclusion
+from .shapes import Point, Shape
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+PATTERNS: tuple[str, ...] = ("hex", "square")
+MICROLITRES_PER_ML = 1_000_000
+"""Volumes are split in whole microlitres (1e-6 mL: the JSON's 6 decimals)."""
+
+
+@dataclass(frozen=True, eq=False)
+class InjectionMap:
+    """The points of one zone, columnar. All arrays have one entry per point."""
+
+    zone: str
+    x_cm: FloatArray
+    y_cm: FloatArray
+    depth_mm: FloatArray
+    volume_ml: FloatArray
+
+    def __len__(self) -> int:
+        return int(self.x_cm.shape[0])
+
+    def point_id(self, index: int) -> str:
+        return f"{self.zone}:{index}"
+
+    def ids(self) -> list[str]:
+        return [f"{self.zone}:{i}" for i in range(len(self))]
+
+    @property
+    def total_volume_ml(self) -> float:
+        return round(float(np.round(self.volume_ml, 6).sum()), 6)
+
+
+def cell_area_cm2(spacing_cm: float, pattern: str) -> float:
+    """Skin area one lattice point stands for."""
+    factor = math.sqrt(3.0) / 2.0 if pattern == "hex" else 1.0
+    return spacing_cm * spacing_cm * factor
+
+
+def lattice(
+    bounds: tuple[float, float, float, float], spacing_cm: float, pattern: str
+) -> tuple[FloatArray, FloatArray]:
+    """Every lattice point inside ``bounds`` (xmin, ymin, xmax, ymax), rows from the top
+    down and left to right. Hexagonal rows are sqrt(3)/2 spacing apart, every other row
+    shifted by half a spacing, so each point's six neighbours are one spacing away."""
+    xmin, ymin, xmax, ymax = bounds
+    dy = spacing_cm * (math.sqrt(3.0) / 2.0 if pattern == "hex" else 1.0)
+    rows = np.arange(math.floor(ymax / dy), math.ceil(ymin / dy) - 1, -1, dtype=np.int64)
+    cols = np.arange(
+        math.floor(xmin / spacing_cm) - 1, math.ceil(xmax / spacing_cm) + 1, dtype=np.int64
+    )
+    shift = (rows % 2) * 0.5 if pattern == "hex" else np.zeros(rows.shape[0])
+    x = (cols[np.newaxis, :] + shift[:, np.newaxis]) * spacing_cm
+    y = np.broadcast_to((rows * dy)[:, np.newaxis], x.shape)
+    xs = np.asarray(x, dtype=np.float64).ravel()
+    ys = np.asarray(y, dtype=np.float64).ravel()
+    keep = (xs >= xmin) & (xs <= xmax) & (ys >= ymin) & (ys <= ymax)
+    return xs[keep], ys[keep]
+
+
+def allowed_region(
+    outline: Shape,
+    spacing_cm: float,
+    exclusions: Sequence[Exclusion] = (),
+    patch: Shape | None = None,
+) -> Any:
+    """Where points may stand: the outline shrunk by half a spacing, inside the patch if
+    any, less every exclusion grown by its margin. One prepared shapely geometry."""
+    import shapely
+
+    region = outline.geometry().buffer(-spacing_cm / 2.0)
+    if patch is not None:
+        region = region.intersection(patch.geometry())
+    holes = [
+        e.shape.geometry().buffer(e.margin_for(spacing_cm))
+        if e.margin_for(spacing_cm) > 0
+        else e.shape.geometry()
+        for e in exclusions
+    ]
+    if holes:
+        region = region.difference(shapely.union_all(holes))
+    shapely.prepare(region)
+    return region
+
+
+def touching(outline: Shape, exclusions: Sequence[Exclusion], spacing_cm: float) -> list[Exclusion]:
+    """The exclusions that reach into ``outline`` (their margin included)."""
+    shell = outline.geometry()
+    return [
+        e
+        for e in exclusions
+        if e.shape.geometry().buffer(e.margin_for(spacing_cm)).intersects(shell)
+    ]
+
+
+def fill(region: Any, spacing_cm: float, pattern: str) -> tuple[FloatArray, FloatArray]:
+    """The lattice points strictly inside ``region``."""
+    import shapely
+
+    if region.is_empty:
+        empty = np.zeros(0)
+        return empty, empty.copy()
+    x, y = lattice(region.bounds, spacing_cm, pattern)
+    inside = shapely.contains_xy(region, x, y)
+    return x[inside], y[inside]
+
+
+def nearest(x: FloatArray, y: FloatArray, centre: Point, count: int) -> IntArray:
+    """Indices (ascending) of the ``count`` points nearest ``centre``: one compact patch.
+    Ties keep lattice order, so the choice is deterministic."""
+    d2 = (x - centre[0]) ** 2 + (y - centre[1]) ** 2
+    order = np.argsort(np.round(d2, 9), kind="stable")
+    return np.sort(order[:count]).astype(np.int64)
+
+
+def share_cap(cap: int, areas: Sequence[float], available: Sequence[int]) -> list[int]:
+    """Split ``cap`` points over zones in proportion to their areas, never giving a zone
+    more than it has: what a zone cannot take goes to the others. Whole points are
+    handed out by largest remainder, ties to the earlier zone."""
+    target = min(cap, sum(available))
+    shares = [0] * len(areas)
+    active = [i for i, n in enumerate(available) if n > 0]
+    while active and sum(shares) < target:
+        left = target - sum(shares)
+        weight = {i: max(areas[i], 1e-9) for i in active}
+        total = sum(weight.values())
+        raw = {i: left * weight[i] / total for i in active}
+        alloc = {i: math.floor(raw[i]) for i in active}
+        by_remainder = sorted(active, key=lambda i: (alloc[i] - raw[i], i))
+        for i in by_remainder[: left - sum(alloc.values())]:
+            alloc[i] += 1
+        for i in active:
+            shares[i] += min(alloc[i], available[i] - shares[i])
+        active = [i for i in active if shares[i] < available[i]]
+    return shares
+
+
+def split_volume(total_ml: float, count: int) -> FloatArray:
+    """``total_ml`` over ``count`` points in whole microlitres: equal shares, the
+    remainder spread evenly (one extra microlitre to evenly spaced points), so that the
+    points add up to the total exactly at 6 decimals."""
+    if count <= 0:
+        return np.zeros(0)
+    units = round(total_ml * MICROLITRES_PER_ML)
+    base, extra = divmod(units, count)
+    i = np.arange(count, dtype=np.int64)
+    bump = ((i + 1) * extra) // count - (i * extra) // count
+    return (base + bump).astype(np.float64) / MICROLITRES_PER_ML

@@ -1,0 +1,111 @@
+"""Point caps across the zones of a rule: shared by area, kept as compact patches.
+
+A cap on a group (``thighs``: 50) holds across every zone of that group in the plan; a
+cap without a group holds across the whole rule. When the lattice gives more points, the
+cap is split over the zones in proportion to their area, and each zone keeps its share
+as the points nearest its treatment patch's centre (or its own centre). The lattice
+spacing is never widened to fit, and a warning says what was left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .anatomy import Exclusion, Zone
+from .mapping import FloatArray, cell_area_cm2, nearest, share_cap
+from .plan_model import CapUse, PlanWarning
+from .protocol import AreaRule, PointCap, Protocol
+from .shapes import Point, Shape
+
+if TYPE_CHECKING:
+    from .plan_choices import RuleChoice
+
+
+@dataclass
+class FilledZone:
+    """A zone's lattice points while the plan is made (trimmed in place by the caps)."""
+
+    zone: Zone
+    rule_index: int
+    exclusions: tuple[Exclusion, ...]
+    patch: Shape | None
+    x: FloatArray
+    y: FloatArray
+    lattice_count: int
+
+
+def _in_scope(cap: PointCap, rule_index: int, filled: Sequence[FilledZone]) -> list[FilledZone]:
+    return [
+        f
+        for f in filled
+        if f.rule_index == rule_index and (cap.group is None or f.zone.group == cap.group)
+    ]
+
+
+def _ordered_caps(rule: AreaRule) -> list[PointCap]:
+    """Group caps first, then caps over the whole rule."""
+    return [c for c in rule.point_caps if c.group is not None] + [
+        c for c in rule.point_caps if c.group is None
+    ]
+
+
+def _centre(f: FilledZone) -> Point:
+    if f.patch is not None:
+        c = f.patch.geometry().centroid
+        return (float(c.x), float(c.y))
+    centre: Point = f.zone.centre()
+    return centre
+
+
+def apply_caps(
+    protocol: Protocol,
+    filled: Sequence[FilledZone],
+    choices: Mapping[int, RuleChoice],
+    pattern: str,
+) -> list[PlanWarning]:
+    """Trim each zone's points (in place) so that every cap holds; one warning per cap
+    that had to trim."""
+    warnings: list[PlanWarning] = []
+    for index in sorted(choices):
+        rule = protocol.area_rules[index]
+        for cap in _ordered_caps(rule):
+            scope = _in_scope(cap, index, filled)
+            counts = [int(f.x.shape[0]) for f in scope]
+            if sum(counts) <= cap.max_points:
+                continue
+            shares = share_cap(cap.max_points, [f.zone.area_cm2 for f in scope], counts)
+            for f, share in zip(scope, shares, strict=True):
+                keep = nearest(f.x, f.y, _centre(f), share)
+                f.x, f.y = f.x[keep], f.y[keep]
+            left_out = sum(counts) - sum(shares)
+            area = left_out * cell_area_cm2(choices[index].spacing_cm, pattern)
+            kept = " and ".join(f"{s} on {f.zone.id}" for f, s in zip(scope, shares, strict=True))
+            where = f"group {cap.group}" if cap.group else f"rule {', '.join(rule.groups)}"
+            warnings.append(
+                PlanWarning(
+                    "point_cap",
+                    f"the cap of {cap.max_points} points for {where} (protocol {protocol.id}) "
+                    f"leaves out {left_out} of {sum(counts)} lattice points: kept {kept}, "
+                    f"each as one compact patch; about {area:.0f} cm² left untreated. "
+                    f"The spacing stays {choices[index].spacing_cm:g} cm.",
+                )
+            )
+    return warnings
+
+
+def cap_uses(rule: AreaRule, members: Sequence[FilledZone]) -> tuple[CapUse, ...]:
+    """Each cap of the rule with the lattice points and the points it allowed."""
+    out: list[CapUse] = []
+    for cap in _ordered_caps(rule):
+        scope = [f for f in members if cap.group is None or f.zone.group == cap.group]
+        out.append(
+            CapUse(
+                cap.group,
+                cap.max_points,
+                sum(f.lattice_count for f in scope),
+                sum(int(f.x.shape[0]) for f in scope),
+            )
+        )
+    return tuple(out)

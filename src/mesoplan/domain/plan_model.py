@@ -1,0 +1,163 @@
+"""The plan the planner returns: per-zone injection maps, rule totals, warnings, overrides.
+
+Plain frozen values; the points themselves stay columnar in each zone's
+:class:`~mesoplan.domain.mapping.InjectionMap`. Rendering (JSON, CSV, SVG, text) lives in
+the adapters.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .anatomy import Exclusion, Zone
+from .mapping import InjectionMap
+from .shapes import Shape
+
+
+@dataclass(frozen=True)
+class PlanWarning:
+    """Something the practitioner should know; ``code`` is stable, ``message`` is prose."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Override:
+    """An explicit choice outside the protocol's range, with the reason, kept in the plan.
+
+    ``field``: ``spacing_cm``, ``depth_mm`` or ``volume_ml.<group>`` (e.g.
+    ``volume_ml.thighs``: the rule that covers that group).
+    """
+
+    field: str
+    value: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class NeedleInsertion:
+    """The needle as used: inserted length and angle to the skin surface."""
+
+    length_mm: float
+    angle_deg: float
+
+    def __post_init__(self) -> None:
+        from .errors import PlanningError
+
+        if not self.length_mm > 0:
+            raise PlanningError(f"needle length must be greater than 0 mm, got {self.length_mm:g}")
+        if not 0 < self.angle_deg <= 90:
+            raise PlanningError(
+                f"needle angle must be more than 0 and at most 90 degrees, got {self.angle_deg:g}"
+            )
+
+    @property
+    def depth_reached_mm(self) -> float:
+        """sin(angle) x inserted length (clinical-notes §3)."""
+        return math.sin(math.radians(self.angle_deg)) * self.length_mm
+
+
+@dataclass(frozen=True)
+class Patch:
+    """A treatment patch: points of ``zone`` (every zone when ``None``) go inside it."""
+
+    shape: Shape
+    zone: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class ZonePlan:
+    """One zone's map and the choices it was made with."""
+
+    zone: Zone
+    rule_index: int
+    route: str
+    spacing_cm: float
+    pattern: str
+    depth_mm: float
+    layer: str
+    exclusions: tuple[Exclusion, ...]
+    patch: Shape | None
+    lattice_count: int
+    points: InjectionMap
+
+    @property
+    def point_count(self) -> int:
+        return len(self.points)
+
+    @property
+    def volume_ml(self) -> float:
+        return self.points.total_volume_ml
+
+
+@dataclass(frozen=True)
+class CapUse:
+    """A point cap of a rule and how many points it allowed."""
+
+    group: str | None
+    max_points: int
+    lattice_count: int
+    point_count: int
+
+
+@dataclass(frozen=True)
+class RulePlan:
+    """Totals for one area rule across all its zones in the plan."""
+
+    index: int
+    groups: tuple[str, ...]
+    route: str
+    zones: tuple[str, ...]
+    spacing_cm: float
+    depth_mm: float
+    volume_ml: float
+    max_volume_ml: float
+    max_points: int | None
+    point_count: int
+    caps: tuple[CapUse, ...]
+
+
+@dataclass(frozen=True)
+class ReactionLimit:
+    """An expected reaction and how long it may last (from the protocol)."""
+
+    kind: str
+    max_duration_min: float
+    condition: str | None
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """An injection plan for one session of a protocol over some zones."""
+
+    protocol_id: str
+    protocol_version: str
+    protocol_hash: str
+    protocol_title: str
+    pattern: str
+    measurements: tuple[tuple[str, float], ...]
+    zones: tuple[ZonePlan, ...]
+    rules: tuple[RulePlan, ...]
+    expected_reactions: tuple[ReactionLimit, ...]
+    warnings: tuple[PlanWarning, ...]
+    overrides: tuple[Override, ...]
+    needle: NeedleInsertion | None = None
+
+    @property
+    def point_count(self) -> int:
+        return sum(z.point_count for z in self.zones)
+
+    @property
+    def volume_ml(self) -> float:
+        return round(sum(z.volume_ml for z in self.zones), 6)
+
+    def zone(self, zone_id: str) -> ZonePlan:
+        for z in self.zones:
+            if z.zone.id == zone_id:
+                return z
+        raise KeyError(zone_id)
+
+    def warning_codes(self) -> list[str]:
+        return [w.code for w in self.warnings]

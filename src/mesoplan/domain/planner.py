@@ -1,0 +1,305 @@
+"""The planning use case: protocol + zones + measurements + choices -> :class:`Plan`.
+
+Pure: no files, clock or randomness; the same input gives the same plan. Steps:
+
+1. zones are looked up and scaled to the patient's measurements;
+2. each zone's area rule gives spacing, depth and volume (default, chosen, or overridden
+   with a reason); a value outside the protocol's range is refused otherwise;
+3. each zone is filled with a hex or square lattice, half a spacing inside the outline,
+   inside the treatment patch, outside every exclusion and its margin;
+4. point caps hold across all zones of a rule: a cap is shared by area and each zone keeps
+   a compact patch round its patch's or its own centre (the spacing is never widened);
+5. the rule's volume is split evenly over its points, in whole microlitres;
+6. the depth's skin layer is checked against the rule's route, and the needle (if given)
+   against the planned depth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from .anatomy import Exclusion, Zone, check_measurements, get_zone, zones_in_group
+from .errors import PlanningError
+from .mapping import PATTERNS, InjectionMap, allowed_region, fill, split_volume, touching
+from .plan_caps import FilledZone, apply_caps, cap_uses
+from .plan_choices import RuleChoice, check_overrides, resolve_choices
+from .plan_model import (
+    NeedleInsertion,
+    Override,
+    Patch,
+    Plan,
+    PlanWarning,
+    ReactionLimit,
+    RulePlan,
+    ZonePlan,
+)
+from .protocol import Protocol
+from .skin import fits_route, layer_at
+
+
+def plan(
+    protocol: Protocol,
+    zones: Sequence[str | Zone],
+    *,
+    measurements: Mapping[str, float] | None = None,
+    spacing_cm: float | None = None,
+    depth_mm: float | None = None,
+    volume_ml: Mapping[str, float] | None = None,
+    pattern: str = "hex",
+    patches: Sequence[Patch] = (),
+    exclusions: Sequence[Exclusion] = (),
+    overrides: Sequence[Override] = (),
+    needle: NeedleInsertion | None = None,
+) -> Plan:
+    """Plan one session of ``protocol`` over ``zones`` (ids of built-in zones, or
+    :class:`Zone` objects for custom ones). ``volume_ml`` maps a zone group to the volume
+    of the rule that covers it. Raises :class:`~mesoplan.PlanningError` on bad input."""
+    if pattern not in PATTERNS:
+        raise PlanningError(f"unknown pattern {pattern!r}; valid patterns: {', '.join(PATTERNS)}")
+    given = check_measurements(measurements or {})
+    scaled = _scaled_zones(zones, given)
+    rule_of = {z.id: _rule_index(protocol, z) for z in scaled}
+    _check_overlaps(scaled)
+    _check_targets(scaled, patches, exclusions)
+    ovs = check_overrides(protocol, overrides)
+    rule_indexes = sorted(set(rule_of.values()))
+    choices, warnings = resolve_choices(
+        protocol,
+        rule_indexes,
+        spacing_cm=spacing_cm,
+        depth_mm=depth_mm,
+        volume_ml=volume_ml or {},
+        overrides=ovs,
+    )
+    filled = [
+        _fill(z, rule_of[z.id], choices[rule_of[z.id]], pattern, patches, exclusions)
+        for z in scaled
+    ]
+    warnings += _stray_exclusions(exclusions, filled)
+    warnings += apply_caps(protocol, filled, choices, pattern)
+    zone_plans, rule_plans, more = _finish(protocol, filled, choices, pattern, needle)
+    warnings += more + _unused_measurements(scaled, given)
+    used = [o for o in overrides if _override_used(o, protocol, rule_indexes)]
+    warnings += [
+        PlanWarning("override_unused", f"override {o.field} applies to no zone of this plan")
+        for o in overrides
+        if o not in used
+    ]
+    return Plan(
+        protocol_id=protocol.id,
+        protocol_version=protocol.version,
+        protocol_hash=protocol.content_hash,
+        protocol_title=protocol.title,
+        pattern=pattern,
+        measurements=tuple(sorted(given.items())),
+        zones=tuple(zone_plans),
+        rules=tuple(rule_plans),
+        expected_reactions=tuple(
+            ReactionLimit(
+                r.kind, r.max_duration_min, r.condition.describe() if r.condition else None
+            )
+            for r in protocol.expected_reactions
+        ),
+        warnings=tuple(warnings),
+        overrides=tuple(overrides),
+        needle=needle,
+    )
+
+
+def _scaled_zones(zones: Sequence[str | Zone], measurements: Mapping[str, float]) -> list[Zone]:
+    if not zones:
+        raise PlanningError("give at least one zone")
+    out: list[Zone] = []
+    for z in zones:
+        zone = get_zone(z) if isinstance(z, str) else z
+        if any(o.id == zone.id for o in out):
+            raise PlanningError(f"zone {zone.id!r} is given twice")
+        out.append(zone if zone.custom else zone.scaled_to(measurements))
+    return out
+
+
+def _rule_index(protocol: Protocol, zone: Zone) -> int:
+    for i, rule in enumerate(protocol.area_rules):
+        if zone.group in rule.groups:
+            return i
+    covered = [z for g in protocol.groups for z in zones_in_group(g)]
+    raise PlanningError(
+        f"protocol {protocol.id} has no rule for zone {zone.id!r} (group {zone.group}); "
+        f"it covers groups {', '.join(protocol.groups)}: zones {', '.join(covered)}"
+    )
+
+
+def _check_overlaps(zones: list[Zone]) -> None:
+    """Two zones on one chart (frame) may not overlap: their points would collide."""
+    from shapely import Polygon
+
+    for i, a in enumerate(zones):
+        for b in zones[i + 1 :]:
+            if a.frame.id != b.frame.id:
+                continue
+            if Polygon(a.outline_cm).intersection(Polygon(b.outline_cm)).area > 1e-9:
+                raise PlanningError(
+                    f"zones {a.id!r} and {b.id!r} overlap on the {a.frame.id} chart; "
+                    "choose one of them"
+                )
+
+
+def _check_targets(zones: list[Zone], patches: Sequence[Patch], excl: Sequence[Exclusion]) -> None:
+    ids = [z.id for z in zones]
+    for what, target in [("patch", p.zone) for p in patches] + [
+        ("exclusion", e.zone) for e in excl
+    ]:
+        if target is not None and target not in ids:
+            raise PlanningError(
+                f"{what} names zone {target!r}, which is not in the plan; zones: {', '.join(ids)}"
+            )
+    for zid in ids:
+        if sum(p.zone in (None, zid) for p in patches) > 1:
+            raise PlanningError(f"zone {zid!r} has more than one treatment patch; give one")
+
+
+def _fill(
+    zone: Zone,
+    rule_index: int,
+    choice: RuleChoice,
+    pattern: str,
+    patches: Sequence[Patch],
+    exclusions: Sequence[Exclusion],
+) -> FilledZone:
+    given = tuple(zone.exclusions) + tuple(e for e in exclusions if e.zone in (None, zone.id))
+    mine = tuple(touching(zone.outline(), given, choice.spacing_cm))
+    patch = next((p.shape for p in patches if p.zone in (None, zone.id)), None)
+    region = allowed_region(zone.outline(), choice.spacing_cm, mine, patch)
+    x, y = fill(region, choice.spacing_cm, pattern)
+    return FilledZone(zone, rule_index, mine, patch, x, y, lattice_count=int(x.shape[0]))
+
+
+def _finish(
+    protocol: Protocol,
+    filled: list[FilledZone],
+    choices: Mapping[int, RuleChoice],
+    pattern: str,
+    needle: NeedleInsertion | None,
+) -> tuple[list[ZonePlan], list[RulePlan], list[PlanWarning]]:
+    zone_plans: dict[str, ZonePlan] = {}
+    rule_plans: list[RulePlan] = []
+    warnings: list[PlanWarning] = []
+    for index in sorted(choices):
+        members = [f for f in filled if f.rule_index == index]
+        zps, rule_plan, more = _finish_rule(protocol, index, choices[index], members, pattern)
+        zone_plans.update((zp.zone.id, zp) for zp in zps)
+        rule_plans.append(rule_plan)
+        warnings += more + _needle_warnings(needle, rule_plan.groups, rule_plan.depth_mm)
+    return [zone_plans[f.zone.id] for f in filled], rule_plans, warnings
+
+
+def _finish_rule(
+    protocol: Protocol, index: int, choice: RuleChoice, members: list[FilledZone], pattern: str
+) -> tuple[list[ZonePlan], RulePlan, list[PlanWarning]]:
+    """Depths, volumes and layers for the zones of one rule, and the rule's totals."""
+    rule = protocol.area_rules[index]
+    count = sum(int(f.x.shape[0]) for f in members)
+    volumes = split_volume(choice.volume_ml, count)
+    bounds = np.cumsum([0] + [int(f.x.shape[0]) for f in members])
+    zone_plans: list[ZonePlan] = []
+    warnings: list[PlanWarning] = []
+    for f, start, stop in zip(members, bounds[:-1], bounds[1:], strict=True):
+        depth = np.full(stop - start, choice.depth_mm)
+        points = InjectionMap(f.zone.id, f.x, f.y, depth, volumes[start:stop])
+        layer = layer_at(f.zone.skin_site, choice.depth_mm)
+        zp = ZonePlan(
+            f.zone, index, rule.route.value, choice.spacing_cm, pattern, choice.depth_mm,
+            layer, f.exclusions, f.patch, f.lattice_count, points,
+        )  # fmt: skip
+        zone_plans.append(zp)
+        warnings += _zone_warnings(zp)
+    if count == 0:
+        warnings.append(
+            PlanWarning(
+                "no_points",
+                f"no point fits the zones of {', '.join(rule.groups)} at "
+                f"{choice.spacing_cm:g} cm spacing: {choice.volume_ml:g} mL not placed",
+            )
+        )
+    rule_plan = RulePlan(
+        index, tuple(rule.groups), rule.route.value, tuple(f.zone.id for f in members),
+        choice.spacing_cm, choice.depth_mm, choice.volume_ml if count else 0.0,
+        rule.volume_ml.max, rule.max_points_for(None), count, cap_uses(rule, members),
+    )  # fmt: skip
+    return zone_plans, rule_plan, warnings
+
+
+def _stray_exclusions(
+    exclusions: Sequence[Exclusion], filled: Sequence[FilledZone]
+) -> list[PlanWarning]:
+    """An exclusion that reaches no zone is probably in the wrong frame: say so."""
+    return [
+        PlanWarning(
+            "exclusion_outside",
+            f"exclusion {e.name!r} does not reach into "
+            + (f"zone {e.zone}" if e.zone else "any zone of this plan")
+            + " (coordinates are cm in each zone's frame)",
+        )
+        for e in exclusions
+        if not any(e in f.exclusions for f in filled)
+    ]
+
+
+def _zone_warnings(zp: ZonePlan) -> list[PlanWarning]:
+    out: list[PlanWarning] = []
+    if zp.point_count == 0:
+        out.append(
+            PlanWarning(
+                "no_points",
+                f"zone {zp.zone.id} has no room for a point at {zp.spacing_cm:g} cm spacing "
+                "(points stay half a spacing inside the outline and off exclusions)",
+            )
+        )
+    if not fits_route(zp.layer, zp.route):
+        out.append(
+            PlanWarning(
+                "layer_route",
+                f"zone {zp.zone.id}: {zp.depth_mm:g} mm lands in the {zp.layer} at the "
+                f"{zp.zone.skin_site} (skin table), but the route is {zp.route}",
+            )
+        )
+    return out
+
+
+def _needle_warnings(
+    needle: NeedleInsertion | None, groups: Sequence[str], depth: float
+) -> list[PlanWarning]:
+    if needle is None:
+        return []
+    reached = needle.depth_reached_mm
+    if abs(reached - depth) <= max(0.05, 0.1 * depth):
+        return []
+    return [
+        PlanWarning(
+            "needle_depth",
+            f"a {needle.length_mm:g} mm needle inserted at {needle.angle_deg:g}° reaches "
+            f"{reached:.2f} mm, not the {depth:g} mm planned for {', '.join(groups)}",
+        )
+    ]
+
+
+def _unused_measurements(zones: list[Zone], given: Mapping[str, float]) -> list[PlanWarning]:
+    used = {m for z in zones for m in z.measurements}
+    return [
+        PlanWarning(
+            "measurement_unused",
+            f"measurement {name} does not scale any zone of this plan"
+            + (f" (they use {', '.join(sorted(used))})" if used else ""),
+        )
+        for name in given
+        if name not in used
+    ]
+
+
+def _override_used(o: Override, protocol: Protocol, rule_indexes: Sequence[int]) -> bool:
+    if not o.field.startswith("volume_ml."):
+        return True
+    group = o.field.split(".", 1)[1]
+    return any(group in protocol.area_rules[i].groups for i in rule_indexes)

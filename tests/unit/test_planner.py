@@ -1,0 +1,259 @@
+"""The planner: caps, volumes, depths, overrides, layers, needles, errors, properties."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from shapely import Point as ShapelyPoint
+from shapely import Polygon
+
+from mesoplan import PlanningError, Protocol, builtin_protocols
+from mesoplan.domain.anatomy import Exclusion, get_zone
+from mesoplan.domain.geojson import zone_from_geojson
+from mesoplan.domain.plan_model import NeedleInsertion, Override, Patch
+from mesoplan.domain.planner import plan
+from mesoplan.domain.shapes import Ellipse, PolygonShape
+
+PROTOCOLS = builtin_protocols()
+CELLULITE = PROTOCOLS["cellulite"]
+LATERAL = ["thigh-left-lateral", "thigh-right-lateral"]
+
+
+def make_protocol(
+    *,
+    spacing: tuple[float, float, float] = (1.0, 2.0, 3.0),
+    depth: tuple[float, float, float] = (1.0, 1.5, 2.0),
+    volume: tuple[float, float, float] = (1.0, 5.0, 10.0),
+    caps: list[tuple[str | None, int]] | None = None,
+    slow: bool = False,
+) -> Protocol:
+    data: dict[str, Any] = CELLULITE.model_dump(mode="json")
+
+    def rng(v: tuple[float, float, float]) -> dict[str, Any]:
+        return {"min": v[0], "default": v[1], "max": v[2], "source": "article"}
+
+    data["area_rules"] = [
+        {
+            "groups": ["thighs", "hips"],
+            "route": "intradermal",
+            "spacing_cm": rng(spacing),
+            "depth_mm": rng(depth),
+            "volume_ml": rng(volume),
+            "point_caps": [
+                {"group": g, "max_points": n, "source": "article"} for g, n in (caps or [])
+            ],
+        }
+    ]
+    if slow:
+        data["ingredients"][0]["diffusion"] = "slow"
+    return Protocol.model_validate(data)
+
+
+def test_cellulite_on_both_lateral_thighs_shares_the_cap_of_50() -> None:
+    p = plan(CELLULITE, LATERAL)
+    assert [z.point_count for z in p.zones] == [25, 25]
+    assert p.point_count == 50
+    assert p.volume_ml == pytest.approx(10.0)
+    assert all(float(z.points.volume_ml.sum()) == pytest.approx(5.0) for z in p.zones)
+    assert {z.depth_mm for z in p.zones} == {1.5}
+    assert "point_cap" in p.warning_codes()
+    cap = p.rules[0].caps[0]
+    assert (cap.group, cap.max_points, cap.point_count) == ("thighs", 50, 50)
+    assert cap.lattice_count > 50
+
+
+def test_kept_points_are_a_compact_patch_round_the_centre() -> None:
+    zp = plan(CELLULITE, ["thigh-left-lateral"]).zones[0]
+    assert zp.point_count == 50
+    full = plan(make_protocol(), ["thigh-left-lateral"], spacing_cm=2.0).zones[0].points
+    kept = set(zip(zp.points.x_cm.tolist(), zp.points.y_cm.tolist(), strict=True))
+    every = list(zip(full.x_cm.tolist(), full.y_cm.tolist(), strict=True))
+    assert kept < set(every)
+    cx, cy = zp.zone.centre()
+    dist = {p: math.hypot(p[0] - cx, p[1] - cy) for p in every}
+    assert max(dist[p] for p in kept) <= min(dist[p] for p in every if p not in kept) + 1e-9
+
+
+def test_a_patch_moves_the_kept_points() -> None:
+    patch = PolygonShape(((-6.0, 25.0), (6.0, 25.0), (6.0, 38.0), (-6.0, 38.0)))
+    zp = plan(CELLULITE, ["thigh-left-lateral"], patches=[Patch(patch)]).zones[0]
+    assert zp.point_count > 0
+    assert (zp.points.y_cm > 25.0).all()
+
+
+def test_hips_and_thighs_share_one_volume_and_the_stomach_has_its_own() -> None:
+    p = plan(CELLULITE, ["thigh-left-lateral", "hip-left", "abdomen"])
+    assert [r.groups for r in p.rules] == [("thighs", "hips"), ("stomach",)]
+    assert [r.volume_ml for r in p.rules] == [10.0, 5.0]
+    assert p.zone("thigh-left-lateral").volume_ml + p.zone("hip-left").volume_ml == pytest.approx(
+        10
+    )
+    assert p.volume_ml == pytest.approx(15.0)
+
+
+def test_volume_by_group_and_conflicts() -> None:
+    p = plan(CELLULITE, ["hip-left"], volume_ml={"thighs": 6})
+    assert p.volume_ml == pytest.approx(6.0)
+    with pytest.raises(PlanningError, match="share one rule and one volume"):
+        plan(CELLULITE, ["hip-left"], volume_ml={"thighs": 6, "hips": 7})
+    with pytest.raises(PlanningError, match="does not cover; its groups: thighs, hips, stomach"):
+        plan(CELLULITE, ["hip-left"], volume_ml={"face": 2})
+
+
+def test_out_of_range_values_are_refused_unless_overridden_with_a_reason() -> None:
+    with pytest.raises(PlanningError, match=r"1 to 2 mm.*--override depth_mm=2.5 --reason"):
+        plan(CELLULITE, ["thigh-left-lateral"], depth_mm=2.5)
+    with pytest.raises(PlanningError, match="spacing_cm 3 cm is outside"):
+        plan(CELLULITE, ["thigh-left-lateral"], spacing_cm=3)
+    ov = Override("depth_mm", 2.5, "thick skin measured by ultrasound")
+    p = plan(CELLULITE, ["thigh-left-lateral"], overrides=[ov])
+    assert p.zones[0].depth_mm == 2.5
+    assert p.overrides == (ov,)
+    assert "override" in p.warning_codes()
+    with pytest.raises(PlanningError, match="needs a reason"):
+        plan(CELLULITE, ["thigh-left-lateral"], overrides=[Override("depth_mm", 2.5, " ")])
+    with pytest.raises(PlanningError, match="valid fields for protocol cellulite: spacing_cm"):
+        plan(CELLULITE, ["thigh-left-lateral"], overrides=[Override("depth", 2.5, "x")])
+
+
+def test_slow_diffusing_mix_goes_to_the_deep_end() -> None:
+    assert plan(make_protocol(), ["hip-left"]).zones[0].depth_mm == 1.5
+    assert plan(make_protocol(slow=True), ["hip-left"]).zones[0].depth_mm == 2.0
+    assert plan(make_protocol(slow=True), ["hip-left"], depth_mm=1.2).zones[0].depth_mm == 1.2
+
+
+def test_layer_outside_the_route_is_warned() -> None:
+    p = plan(CELLULITE, ["thigh-left-lateral"], depth_mm=2.0)
+    assert p.zones[0].layer == "subcutaneous fat"
+    assert "layer_route" in p.warning_codes()
+    assert "layer_route" not in plan(CELLULITE, ["thigh-left-lateral"]).warning_codes()
+
+
+def test_needle_depth_reached() -> None:
+    assert NeedleInsertion(5, 30).depth_reached_mm == pytest.approx(2.5)
+    miss = plan(CELLULITE, ["hip-left"], needle=NeedleInsertion(5, 30))
+    assert "needle_depth" in miss.warning_codes()
+    hit = plan(CELLULITE, ["hip-left"], needle=NeedleInsertion(3, 30))
+    assert "needle_depth" not in hit.warning_codes()
+    with pytest.raises(PlanningError, match="at most 90 degrees"):
+        NeedleInsertion(5, 120)
+
+
+def test_zone_errors_name_the_valid_choices() -> None:
+    with pytest.raises(PlanningError, match=r"has no rule for zone 'face' .* covers groups thighs"):
+        plan(CELLULITE, ["face"])
+    with pytest.raises(PlanningError, match="overlap on the face chart"):
+        plan(PROTOCOLS["face"], ["face", "forehead"])
+    with pytest.raises(PlanningError, match="given twice"):
+        plan(CELLULITE, ["hip-left", "hip-left"])
+    with pytest.raises(PlanningError, match="valid patterns: hex, square"):
+        plan(CELLULITE, ["hip-left"], pattern="triangle")
+
+
+def test_measurements_scale_the_map_and_unused_ones_are_warned() -> None:
+    small = plan(CELLULITE, ["hip-left"], measurements={"hip_circumference_cm": 80})
+    large = plan(CELLULITE, ["hip-left"], measurements={"hip_circumference_cm": 130})
+    assert large.zones[0].zone.area_cm2 > small.zones[0].zone.area_cm2
+    assert large.zones[0].lattice_count > small.zones[0].lattice_count
+    p = plan(CELLULITE, ["hip-left"], measurements={"face_width_cm": 14})
+    assert "measurement_unused" in p.warning_codes()
+
+
+def test_face_and_hair_maps_are_inside_the_article_ranges() -> None:
+    face = plan(PROTOCOLS["face"], ["face"])
+    assert 0.1 <= face.zones[0].spacing_cm <= 1.0
+    assert 0.2 <= face.zones[0].depth_mm <= 0.6
+    assert 2.0 <= face.volume_ml <= 4.0
+    assert face.zones[0].point_count > 1000
+    eyes = [e for e in face.zones[0].exclusions if "eye" in e.name]
+    for e in eyes:
+        hole = e.shape.geometry()
+        pts = face.zones[0].points
+        assert not any(
+            hole.contains(ShapelyPoint(x, y)) for x, y in zip(pts.x_cm, pts.y_cm, strict=True)
+        )
+    hair = plan(PROTOCOLS["hair"], ["scalp"])
+    assert 0.5 <= hair.zones[0].spacing_cm <= 1.0
+    assert 0.5 <= hair.zones[0].depth_mm <= 0.6
+    assert hair.volume_ml == pytest.approx(5.0)
+
+
+@st.composite
+def custom_zones(draw: st.DrawFn, index: int) -> Any:
+    n = draw(st.integers(3, 8))
+    angles = sorted(draw(st.lists(st.floats(0, 6.2), min_size=n, max_size=n, unique=True)))
+    radii = draw(st.lists(st.floats(3, 12), min_size=n, max_size=n))
+    ring = [[r * math.cos(a), r * math.sin(a)] for a, r in zip(angles, radii, strict=True)]
+    feature = {
+        "type": "Feature",
+        "properties": {"zone": f"zone-{index}", "group": "thighs" if index % 2 else "hips"},
+        "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
+    }
+    if not Polygon(ring).is_valid or Polygon(ring).area < 1:
+        return None
+    return zone_from_geojson(feature, "hypothesis")
+
+
+@given(
+    zones=st.tuples(custom_zones(0), custom_zones(1), custom_zones(2)),
+    spacing=st.floats(1.0, 3.0),
+    depth=st.floats(1.0, 2.0),
+    volume=st.floats(1.0, 10.0),
+    cap=st.integers(1, 120),
+    rule_cap=st.integers(1, 150),
+    holes=st.lists(st.tuples(st.floats(-8, 8), st.floats(-8, 8), st.floats(0.2, 3)), max_size=3),
+)
+def test_property_plans_keep_spacing_caps_volumes_and_depths(
+    zones: tuple[Any, ...],
+    spacing: float,
+    depth: float,
+    volume: float,
+    cap: int,
+    rule_cap: int,
+    holes: list[tuple[float, float, float]],
+) -> None:
+    chosen = [z for z in zones if z is not None]
+    if not chosen:
+        return
+    protocol = make_protocol(caps=[("thighs", cap), (None, rule_cap)])
+    exclusions = [Exclusion(Ellipse.circle(cx, cy, r)) for cx, cy, r in holes]
+    p = plan(
+        protocol,
+        chosen,
+        spacing_cm=spacing,
+        depth_mm=depth,
+        volume_ml={"thighs": volume},
+        exclusions=exclusions,
+    )
+    thighs = sum(z.point_count for z in p.zones if z.zone.group == "thighs")
+    assert thighs <= cap
+    assert p.point_count <= rule_cap
+    if p.point_count:
+        assert abs(p.volume_ml - volume) <= 0.001
+        vols = np.concatenate([z.points.volume_ml for z in p.zones])
+        assert abs(float(np.round(vols, 6).sum()) - volume) <= 0.001
+    for zp in p.zones:
+        m = zp.points
+        assert ((m.depth_mm >= 1.0) & (m.depth_mm <= 2.0)).all()
+        outline = Polygon(zp.zone.outline_cm)
+        d = np.hypot(m.x_cm[:, None] - m.x_cm[None, :], m.y_cm[:, None] - m.y_cm[None, :])
+        np.fill_diagonal(d, np.inf)
+        assert d.size == 0 or d.min() >= spacing - 1e-9
+        for x, y in zip(m.x_cm.tolist(), m.y_cm.tolist(), strict=True):
+            assert outline.contains(ShapelyPoint(x, y))
+            for cx, cy, r in holes:
+                assert math.hypot(x - cx, y - cy) >= r + spacing / 2 - 1e-9
+
+
+def test_the_same_input_gives_the_same_points() -> None:
+    a = plan(CELLULITE, LATERAL, measurements={"thigh_circumference_cm": 58})
+    b = plan(CELLULITE, LATERAL, measurements={"thigh_circumference_cm": 58})
+    for za, zb in zip(a.zones, b.zones, strict=True):
+        assert np.array_equal(za.points.x_cm, zb.points.x_cm)
+        assert np.array_equal(za.points.volume_ml, zb.points.volume_ml)
+    assert get_zone("face").id == "face"
