@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import typer
 
-from .fhir import fhir_app
-from .protocols import protocols_app
+from .lazy import lazy_group
+
+# Commands are registered by name and imported only when they run (or help lists them):
+# "name": "module:attribute", where the attribute is a typer.Typer (a command group) or a
+# command function. So `mesoplan plan` never pays for another command's imports. To add
+# a command or group: one line here; keep heavy imports inside your command functions.
+COMMANDS: dict[str, str] = {
+    "protocols": "mesoplan.entrypoints.cli.protocols:protocols_app",
+    "fhir": "mesoplan.entrypoints.cli.fhir:fhir_app",
+    "zones": "mesoplan.entrypoints.cli.zones:zones_app",
+    "plan": "mesoplan.entrypoints.cli.plan:plan_command",
+    "demo-plans": "mesoplan.entrypoints.cli.demo:demo_plans",
+}
 
 app = typer.Typer(
+    cls=lazy_group(COMMANDS),
     name="mesoplan",
     help=(
         "Plan, chart and follow mesotherapy courses. A planning and documentation tool "
@@ -17,8 +29,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.add_typer(protocols_app, name="protocols")
-app.add_typer(fhir_app, name="fhir")
 
 
 def _print_version(value: bool) -> None:
