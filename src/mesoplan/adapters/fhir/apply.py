@@ -7,7 +7,10 @@ each with its date-time and the window of days it may move within.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from ...domain.course import CourseSchedule, FollowUp, ScheduledSession
 from .codes import PLAN_ACTION_SYSTEM, extension_url
@@ -79,3 +82,38 @@ def follow_up_action(index: int, visit: FollowUp) -> JSON:
         ],
         "timingDateTime": instant(visit.start),
     }
+
+
+def actions_from_schedule_doc(doc: Mapping[str, Any]) -> list[JSON]:
+    """RequestGroup actions from a stored course calendar (the JSON of docs/calendar.md:
+    ``sessions`` with ``number``, ``phase``, ``start``, ``window_start``, ``window_end``;
+    ``follow_up`` with ``date`` and ``reason``)."""
+    sessions = list(doc.get("sessions", []))
+    actions: list[JSON] = []
+    for s in sessions:
+        window = {"start": s["window_start"], "end": s["window_end"]}
+        actions.append(
+            {
+                "id": f"session-{s['number']}",
+                "extension": [extension(extension_url("session-window"), valuePeriod=window)],
+                "title": f"Session {s['number']} of {len(sessions)} ({s['phase']} phase)",
+                "code": [
+                    concept(
+                        coding(PLAN_ACTION_SYSTEM, "session", "Mesotherapy session"),
+                        text="session",
+                    )
+                ],
+                "timingDateTime": instant(dt.datetime.fromisoformat(s["start"])),
+            }
+        )
+    for i, f in enumerate(doc.get("follow_up", []), start=1):
+        kind = "review" if "review" in str(f["reason"]) else "adverse-event"
+        actions.append(
+            {
+                "id": f"follow-up-{i}",
+                "title": f["reason"],
+                "code": [concept(coding(PLAN_ACTION_SYSTEM, f"follow-up-{kind}"))],
+                "timingDateTime": f["date"],
+            }
+        )
+    return actions

@@ -9,7 +9,9 @@ Times are aware datetimes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ...domain.course import CourseSchedule
 from ...domain.outcomes import Measurement
@@ -74,8 +76,12 @@ class CourseEntry:
     start_date: dt.date
     zone_keys: tuple[str, ...] = ()
     schedule: CourseSchedule | None = None
+    schedule_doc: Mapping[str, Any] | None = None
+    """The stored calendar JSON (docs/calendar.md), used when ``schedule`` is None."""
     status: str = "active"
     """FHIR CarePlan status: active, completed, revoked..."""
+    also: tuple[Protocol, ...] = ()
+    """Further protocols of a combined course (the first is ``protocol``)."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,8 @@ class SessionEntry:
     zone_keys: tuple[str, ...]
     points_planned: int
     points_done: int
-    volume_ml: float
+    volume_ml: float | None
+    """Volume delivered; None when not worked out (bulk export reads status bytes only)."""
     signed: bool = True
     notes: str | None = None
     duration_min: int = 30

@@ -7,9 +7,9 @@ import base64
 import datetime as dt
 from collections.abc import Sequence
 
-from .apply import apply_care_plan
+from .apply import REQUEST_GROUP_ID, actions_from_schedule_doc, apply_care_plan
 from .codes import GROUP_SITES, MESOTHERAPY, PROCEDURE_SYSTEM, SNOMED, ZONE_SYSTEM, extension_url
-from .datatypes import JSON, coding, concept, extension, instant, quantity
+from .datatypes import JSON, coding, concept, extension, instant, quantity, reference
 from .entries import CourseEntry, ProductUseEntry, SessionEntry, ZoneEntry
 from .plan_definition import group_site, plan_definition_canonical, route_concept
 from .refs import Refs
@@ -18,22 +18,37 @@ TARGET_BODY_STRUCTURE = "http://hl7.org/fhir/StructureDefinition/procedure-targe
 
 
 def course_care_plan(course: CourseEntry, refs: Refs) -> JSON:
-    """The course as a CarePlan (intent plan) instantiating its protocol's PlanDefinition;
-    with a calendar, its dated sessions as a contained RequestGroup as in ``$apply``."""
+    """The course as a CarePlan (intent plan) instantiating its protocols' PlanDefinitions;
+    its dated sessions as a contained RequestGroup as in ``$apply``."""
     subject = refs.url("Patient", course.patient_key)
-    ident = refs.id("CarePlan", course.key)
+    canonicals = [plan_definition_canonical(p) for p in (course.protocol, *course.also)]
     if course.schedule is not None:
         out = apply_care_plan(course.schedule, subject)
         out["contained"][0] |= {"status": course.status, "intent": "plan"}
     else:
         out = {
             "resourceType": "CarePlan",
-            "instantiatesCanonical": [plan_definition_canonical(course.protocol)],
             "title": course.protocol.title,
             "subject": {"reference": subject},
             "period": {"start": course.start_date.isoformat()},
         }
-    out |= {"id": ident, "status": course.status, "intent": "plan"}
+        actions = actions_from_schedule_doc(course.schedule_doc or {})
+        if actions:
+            group = {
+                "resourceType": "RequestGroup",
+                "id": REQUEST_GROUP_ID,
+                "instantiatesCanonical": canonicals,
+                "status": course.status,
+                "intent": "plan",
+                "subject": {"reference": subject},
+                "action": actions,
+            }
+            out |= {
+                "contained": [group],
+                "activity": [{"reference": reference(f"#{REQUEST_GROUP_ID}")}],
+            }
+    out |= {"id": refs.id("CarePlan", course.key), "status": course.status, "intent": "plan"}
+    out["instantiatesCanonical"] = canonicals
     out["author"] = refs.to("Practitioner", course.practitioner_key)
     if course.zone_keys:
         out["supportingInfo"] = [refs.to("BodyStructure", k) for k in course.zone_keys]
@@ -97,7 +112,8 @@ def procedure(session: SessionEntry, zones: Sequence[ZoneEntry], refs: Refs) -> 
         "outcome": concept(
             text=(
                 f"session {session.number}: {session.points_done} of {session.points_planned} "
-                f"planned points done, {session.volume_ml:.3f} mL delivered"
+                "planned points done"
+                + ("" if session.volume_ml is None else f", {session.volume_ml:.3f} mL delivered")
                 + ("" if session.signed else " (chart not signed)")
             )
         ),
