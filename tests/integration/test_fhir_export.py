@@ -144,3 +144,29 @@ def _references(node: Any) -> set[str]:
         for item in node:
             out |= _references(item)
     return out
+
+
+def test_csv_export_per_record_type(uow: UnitOfWork, clock: Clock, tmp_path: Path) -> None:
+    import csv
+
+    from mesoplan.services import csv_export
+
+    patient_id, _ = history(uow, clock)
+    counts = csv_export.export_csv_folder(uow, tmp_path / "csv")
+    assert counts == {
+        "patients": 2, "practitioners": 3, "courses": 2, "sessions": 2, "product-uses": 7,
+        "measurements": 2, "reactions": 1, "signatures": 3,
+    }  # fmt: skip
+    with (tmp_path / "csv" / "product-uses.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert rows[0]["lot_number"] == "TF-A1" and rows[0]["expiry_date"] == "2026-01-31"
+    assert rows[0]["vial"] == "VA" and rows[0]["volume_ml"] == "0.75"
+    assert rows[0]["route"] == "intradermal" and rows[0]["provides"] == "tefamine"
+    with (tmp_path / "csv" / "sessions.csv").open(encoding="utf-8") as f:
+        sessions_rows = list(csv.DictReader(f))
+    assert [r["points_done"] for r in sessions_rows] == ["50", "50"]
+    assert [r["signed"] for r in sessions_rows] == ["True", "False"]
+    one = tmp_path / "one.csv"
+    with one.open("w", encoding="utf-8", newline="") as out:
+        assert csv_export.export_csv(uow, "patients", out, patient_id) == 1
+    assert "Testpatient" in one.read_text(encoding="utf-8")
