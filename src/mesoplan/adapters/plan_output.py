@@ -133,13 +133,47 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     }
 
 
+INLINE_WIDTH = 110
+"""A list of numbers or an object of plain values shorter than this stays on one line."""
+
+
+def _flat(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
+
+
+def _encode(value: Any, level: int) -> str:
+    if isinstance(value, dict | list) and value:
+        items = value.values() if isinstance(value, dict) else value
+        if all(not isinstance(v, dict | list) for v in items):
+            flat = _flat(value)
+            if len(flat) <= INLINE_WIDTH:
+                return flat
+        pad, inner = "  " * level, "  " * (level + 1)
+        if isinstance(value, dict):
+            rows = [f"{inner}{_flat(k)}: {_encode(v, level + 1)}" for k, v in value.items()]
+            return "{\n" + ",\n".join(rows) + f"\n{pad}}}"
+        rows = [inner + _encode(v, level + 1) for v in value]
+        return "[\n" + ",\n".join(rows) + f"\n{pad}]"
+    return _flat(value)
+
+
 def dumps(data: Any) -> str:
-    """Deterministic JSON text (2-space indent, UTF-8, newline at the end)."""
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """Deterministic JSON text: 2-space indent, a point or a coordinate pair per line,
+    UTF-8, a newline at the end."""
+    return _encode(data, 0) + "\n"
 
 
 def plan_to_json(plan: Plan) -> str:
     return dumps(plan_to_dict(plan))
+
+
+def plan_schema() -> dict[str, Any]:
+    """The JSON Schema of the plan JSON, shipped in the package."""
+    from importlib import resources
+
+    text = (resources.files("mesoplan") / "schemas" / "plan.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 CSV_COLUMNS = ("point_id", "zone", "group", "x_cm", "y_cm", "depth_mm", "volume_ml", "layer")

@@ -1,0 +1,167 @@
+"""Plan outputs: JSON against the shipped schema, determinism, SVG as XML, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from mesoplan import (
+    Exclusion,
+    NeedleInsertion,
+    Override,
+    Patch,
+    Plan,
+    PolygonShape,
+    builtin_protocols,
+    plan,
+    plan_to_csv,
+    plan_to_dict,
+    plan_to_json,
+    plan_to_svg,
+    zone_from_geojson,
+    zone_to_svg,
+)
+from mesoplan.adapters.plan_output import plan_schema
+from mesoplan.domain.anatomy import get_zone
+from mesoplan.domain.shapes import Ellipse
+
+P = builtin_protocols()
+SVG = "{http://www.w3.org/2000/svg}"
+VALIDATOR = Draft202012Validator(plan_schema())
+
+
+def custom_plan() -> Plan:
+    zone = zone_from_geojson(
+        {
+            "type": "Feature",
+            "properties": {"zone": "scar-patch", "group": "hips"},
+            "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [12, 0], [12, 9], [0, 0]]]},
+        }
+    )
+    return plan(
+        P["cellulite"],
+        [zone, "thigh-left-lateral"],
+        patches=[Patch(PolygonShape(((-5, 10), (5, 10), (5, 30), (-5, 30))), "thigh-left-lateral")],
+        exclusions=[Exclusion(Ellipse.circle(0, 20, 1.5), name="mole", zone="thigh-left-lateral")],
+        overrides=[Override("volume_ml.thighs", 12, "large patch, agreed with the patient")],
+        needle=NeedleInsertion(4, 30),
+        measurements={"thigh_circumference_cm": 60},
+    )
+
+
+PLANS = {
+    "cellulite": lambda: plan(P["cellulite"], ["thigh-left-lateral", "thigh-right-lateral"]),
+    "cellulite-stomach": lambda: plan(P["cellulite"], ["hip-right", "abdomen"], pattern="square"),
+    "face": lambda: plan(P["face"], ["forehead", "cheek-left", "periorbital-right"]),
+    "hair": lambda: plan(P["hair"], ["scalp"]),
+    "custom": custom_plan,
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLANS))
+def test_json_matches_the_shipped_schema(name: str) -> None:
+    data = json.loads(plan_to_json(PLANS[name]()))
+    errors = sorted(VALIDATOR.iter_errors(data), key=str)
+    assert not errors, errors[0]
+
+
+def test_calendar_keys_are_optional_in_the_schema() -> None:
+    data = plan_to_dict(PLANS["hair"]())
+    data["sessions"] = [
+        {
+            "number": 1,
+            "phase": "induction",
+            "date": "2025-01-06",
+            "start": "2025-01-06T10:00+01:00",
+            "window_start": "2025-01-05",
+            "window_end": "2025-01-07",
+            "protocol": "hair@1.0.0",
+        }
+    ]
+    data["follow_up"] = [{"date": "2025-08-28", "reason": "end-of-course review"}]
+    assert not list(VALIDATOR.iter_errors(data))
+    data["unknown"] = 1
+    assert list(VALIDATOR.iter_errors(data))
+
+
+def test_same_input_gives_byte_identical_json() -> None:
+    assert plan_to_json(custom_plan()) == plan_to_json(custom_plan())
+
+
+def test_json_numbers_ids_and_totals() -> None:
+    data = plan_to_dict(custom_plan())
+    assert [o["field"] for o in data["overrides"]] == ["volume_ml.thighs"]
+    assert data["needle"]["depth_reached_mm"] == 2.0
+    for zone in data["zones"]:
+        ids = [p["id"] for p in zone["points"]]
+        assert ids == [f"{zone['zone']}:{i}" for i in range(len(ids))]
+        assert all(round(p["volume_ml"], 6) == p["volume_ml"] for p in zone["points"])
+    total = sum(p["volume_ml"] for z in data["zones"] for p in z["points"])
+    assert abs(total - 12.0) <= 0.001
+    assert data["totals"] == {"point_count": data["totals"]["point_count"], "volume_ml": 12.0}
+    codes = {w["code"] for w in data["warnings"]}
+    assert {"override", "needle_depth"} <= codes
+
+
+def test_face_json_volumes_add_up_at_6_decimals_for_a_dense_map() -> None:
+    data = plan_to_dict(plan(P["face"], ["face"], spacing_cm=0.2))
+    points = data["zones"][0]["points"]
+    assert len(points) > 5000
+    assert abs(sum(p["volume_ml"] for p in points) - 3.0) <= 0.001
+
+
+def parse_svg(text: str) -> ET.Element:
+    root = ET.fromstring(text.encode("utf-8"))
+    assert root.tag == f"{SVG}svg"
+    return root
+
+
+def classes(root: ET.Element, name: str) -> list[ET.Element]:
+    return [e for e in root.iter() if e.get("class") == name]
+
+
+@pytest.mark.parametrize("name", ["cellulite", "face", "custom"])
+def test_svg_is_xml_with_outline_and_one_mark_per_point(name: str) -> None:
+    the_plan = PLANS[name]()
+    root = parse_svg(plan_to_svg(the_plan))
+    title = root.find(f"{SVG}title")
+    assert title is not None and title.text is not None
+    assert f"{the_plan.protocol_id} {the_plan.protocol_version}" in title.text
+    assert root.get("width", "").endswith("cm")
+    assert len(classes(root, "outline")) == len(the_plan.zones)
+    marks = classes(root, "point")
+    assert len(marks) == the_plan.point_count
+    ids = {m.get("data-id") for m in marks}
+    assert ids == {f"{z.zone.id}:{i}" for z in the_plan.zones for i in range(z.point_count)}
+    assert classes(root, "legend") and classes(root, "scale-bar")
+
+
+def test_svg_draws_exclusions_and_patches() -> None:
+    root = parse_svg(plan_to_svg(custom_plan()))
+    assert len(classes(root, "exclusion")) == 1
+    assert len(classes(root, "patch")) == 1
+    face = parse_svg(plan_to_svg(PLANS["face"]()))
+    assert classes(face, "exclusion")  # the right eye reaches into periorbital-right
+
+
+def test_zone_svg_shows_builtin_exclusions_that_touch_the_zone() -> None:
+    root = parse_svg(zone_to_svg(get_zone("face")))
+    assert len(classes(root, "exclusion")) == 4
+    eye = parse_svg(zone_to_svg(get_zone("periorbital-left")))
+    assert len(classes(eye, "exclusion")) == 1
+
+
+def test_csv_has_one_row_per_point() -> None:
+    the_plan = custom_plan()
+    rows: list[dict[str, Any]] = list(csv.DictReader(io.StringIO(plan_to_csv(the_plan))))
+    assert len(rows) == the_plan.point_count
+    assert rows[0].keys() == {
+        "point_id", "zone", "group", "x_cm", "y_cm", "depth_mm", "volume_ml", "layer"
+    }  # fmt: skip
+    assert abs(sum(float(r["volume_ml"]) for r in rows) - 12.0) <= 0.001
