@@ -14,6 +14,16 @@ from typing import TYPE_CHECKING
 import typer
 
 from .common import fail, user_errors
+from .schedule_options import (
+    DEFAULT_TIME,
+    DEFAULT_ZONE,
+    ClosedOpt,
+    HolidayOpt,
+    MaintenanceOpt,
+    StartOpt,
+    TimeOpt,
+    ZoneOpt,
+)
 
 if TYPE_CHECKING:
     from ...domain.plan_model import Plan
@@ -25,6 +35,7 @@ class PlanFormat(StrEnum):
     json = "json"
     svg = "svg"
     csv = "csv"
+    ics = "ics"
 
 
 def load_protocol_choice(protocol_id: str | None, protocol_file: Path | None) -> Protocol:
@@ -100,8 +111,14 @@ def plan_command(
         None, "--override", metavar="FIELD=VALUE", help="Go outside the protocol's range."
     ),
     reason: str | None = typer.Option(None, "--reason", metavar="TEXT", help="Why (required)."),
-    fmt: PlanFormat = typer.Option(PlanFormat.text, "--format", help="text, json, svg or csv."),
+    fmt: PlanFormat = typer.Option(PlanFormat.text, "--format", help="text|json|svg|csv|ics"),
     output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write here."),
+    start: StartOpt = None,
+    session_time: TimeOpt = DEFAULT_TIME,
+    tz: ZoneOpt = DEFAULT_ZONE,
+    closed: ClosedOpt = None,
+    holiday: HolidayOpt = None,
+    maintenance_months: MaintenanceOpt = None,
 ) -> None:
     """Plan the injection map of one session: points, depth and volume per point."""
     from . import plan_args
@@ -127,4 +144,9 @@ def plan_command(
     if fmt is not PlanFormat.text:
         for w in the_plan.warnings:
             sys.stderr.write(f"warning: [{w.code}] {w.message}\n")
-    write(render(the_plan, fmt), output)
+    from .schedule_options import ScheduleOptions, with_schedule
+
+    dates = ScheduleOptions.of(start, session_time, tz, closed, holiday, maintenance_months)
+    with user_errors():
+        text = with_schedule(the_plan, protocol, fmt.value, lambda: render(the_plan, fmt), dates)
+    write(text, output)

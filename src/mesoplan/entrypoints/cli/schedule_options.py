@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,6 +20,7 @@ import typer
 
 if TYPE_CHECKING:
     from ...domain.course import CourseSchedule
+    from ...domain.plan_model import Plan
     from ...domain.protocol import Protocol
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -68,6 +69,21 @@ class ScheduleOptions:
     closed: str | None = None
     holidays: Sequence[str] = field(default_factory=tuple)
     maintenance_months: int | None = None
+
+    @classmethod
+    def of(
+        cls,
+        start: str | None,
+        time: str = DEFAULT_TIME,
+        tz: str = DEFAULT_ZONE,
+        closed: str | None = None,
+        holidays: Sequence[str] | None = None,
+        maintenance_months: int | None = None,
+    ) -> ScheduleOptions | None:
+        """The options as the command got them; ``None`` without ``--start``."""
+        if start is None:
+            return None
+        return cls(start, time, tz, closed, tuple(holidays or ()), maintenance_months)
 
 
 def _error(message: str) -> Exception:
@@ -183,3 +199,50 @@ def schedule_ics_for(
 def _warn(schedule: CourseSchedule) -> None:
     for warning in schedule.warnings:
         sys.stderr.write(f"warning: {warning}\n")
+
+
+def with_schedule(
+    plan: Plan,
+    protocol: Protocol,
+    fmt: str,
+    render_plan: Callable[[], str],
+    options: ScheduleOptions | None,
+) -> str:
+    """The output of ``mesoplan plan``: the plan as rendered, with the course calendar
+    when ``--start`` is given (JSON: ``sessions`` and ``follow_up`` keys; text: a
+    session list; ``ics``: the calendar itself)."""
+    if options is None:
+        if fmt == "ics":
+            raise _error("--format ics needs --start YYYY-MM-DD (the day of the first session)")
+        return render_plan()
+    schedule = build_schedule(protocol, options)
+    _warn(schedule)
+    if fmt == "ics":
+        from ...adapters.ical import course_ics
+
+        return course_ics(schedule, zones=[zp.zone.id for zp in plan.zones])
+    if fmt == "json":
+        from ...adapters.plan_output import dumps, plan_to_dict
+        from ...adapters.schedule_json import schedule_json
+
+        return dumps({**plan_to_dict(plan), **schedule_json(schedule)})
+    if fmt == "text":
+        return render_plan() + "".join(line + "\n" for line in schedule_text(schedule))
+    sys.stderr.write(
+        f"warning: --format {fmt} has no place for the course calendar; "
+        "--start adds it to text and json output, and --format ics writes it\n"
+    )
+    return render_plan()
+
+
+def schedule_text(schedule: CourseSchedule) -> list[str]:
+    """The course calendar as lines of text."""
+    lines = [f"Course calendar ({schedule.request.zone.key}):"]
+    for s in schedule.sessions:
+        lines.append(
+            f"  {s.number:>2}  {s.phase:<12} {s.start:%a %Y-%m-%d %H:%M}"
+            f"  (window {s.window_start} to {s.window_end})"
+        )
+    for f in schedule.follow_ups:
+        lines.append(f"  follow-up   {f.start:%a %Y-%m-%d}  {f.reason}")
+    return lines
