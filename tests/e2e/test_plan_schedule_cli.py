@@ -12,6 +12,9 @@ from pathlib import Path
 import icalendar
 import pytest
 import recurring_ical_events
+from jsonschema import Draft202012Validator
+
+from mesoplan.adapters.plan_output import plan_schema
 
 from .conftest import Run
 
@@ -32,6 +35,7 @@ def test_the_plan_json_gains_sessions_and_follow_up(mesoplan: Run) -> None:
         "--holiday", "2025-01-13", "--maintenance-months", "3", check=True,
     )  # fmt: skip
     data = json.loads(proc.stdout)
+    assert not list(Draft202012Validator(plan_schema()).iter_errors(data))
     assert data["protocol"]["id"] == "hair"  # the plan is still there
     sessions = data["sessions"]
     assert [s["phase"] for s in sessions] == ["induction"] * 4 + ["maintenance"] * 3
