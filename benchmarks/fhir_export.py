@@ -1,8 +1,10 @@
 """FHIR bulk export speed and memory: a generated clinic to NDJSON (goal: at least 10,000
 resources per second, memory flat as the clinic grows).
 
-The clinic is generated record by record (nothing held), at two sizes; each size is
-exported in a fresh process, which reports its time and its peak resident memory.
+Two paths, each at two sizes, each size in a fresh process that reports its time and its
+peak resident memory: (1) the builders and the NDJSON writer on a clinic generated record
+by record (nothing held); (2) the real bulk export service on the same clinic written
+into a SQLite records database first (in another process).
 Baseline measured in the same run: building and serialising the same resources as
 fhir.resources models (the path the export avoids), on a sample.
 Prints figures and ratios; asserts nothing.
@@ -20,6 +22,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mesoplan.adapters.fhir.bulk import write_bulk
 from mesoplan.adapters.fhir.entries import (
@@ -173,6 +176,112 @@ def export(clinic: GeneratedClinic, out: Path) -> int:
     return sum(o["count"] for o in manifest["output"])
 
 
+# -- the same clinic in a records database (SQLite), exported by the real service ------
+
+
+def populate(url: str, sessions_total: int) -> None:
+    """Write a generated clinic straight into a migrated database (bulk inserts with
+    explicit ids): ``sessions_total // 10`` patients with one signed 10-session course."""
+    import numpy as np
+    from sqlalchemy import insert, update
+
+    from mesoplan.adapters.db import make_engine
+    from mesoplan.adapters.db import people as P
+    from mesoplan.adapters.db import records as R
+    from mesoplan.adapters.db import stock as S
+    from mesoplan.adapters.db.maps import encode_points
+    from mesoplan.adapters.db.migrate import upgrade
+    from mesoplan.domain.charting_points import PlannedPoints
+
+    engine = make_engine(url)
+    upgrade(engine)
+    protocol = builtin_protocols()["cellulite"]
+    now, zones = START, ["thigh-left-lateral", "thigh-right-lateral"]
+    ids = tuple(f"{z}:{i}" for z in zones for i in range(25))
+    grid = np.arange(50, dtype=np.float64)
+    points = PlannedPoints(ids, grid % 5 * 2.0, grid // 5 * 2.0, grid * 0 + 1.5, grid * 0 + 0.2)
+    map_hash, map_data = encode_points(points)
+    plan = {"zones": [{"zone": z, "group": "thighs", "point_count": 25} for z in zones]}
+    schedule = {"sessions": [], "follow_up": []}
+    patients = sessions_total // SESSIONS_PER_COURSE
+    rows: dict[Any, list[dict[str, Any]]] = {t: [] for t in (
+        P.PatientRow, R.CourseRow, R.CourseProtocolRow, R.SessionRow, S.ProductUseRow,
+        P.MeasurementRow)}  # fmt: skip
+    for p in range(1, patients + 1):
+        rows[P.PatientRow].append(dict(id=p, clinic_id=1, family_name=f"Family{p}",
+            given_name=f"Given{p}", birth_date=dt.date(1970 + p % 30, 1, 1), sex="female",
+            created_at=now, created_by_id=1))  # fmt: skip
+        rows[R.CourseRow].append(dict(id=p, patient_id=p, started_at=now, started_by_id=1,
+            start_date=now.date(), zones=zones, plan_json=json.dumps(plan), plan_hash="x",
+            planned_map_id=1, schedule_json=json.dumps(schedule), screening={}))  # fmt: skip
+        rows[R.CourseProtocolRow].append(dict(course_id=p, position=0, snapshot_id=1))
+        rows[P.MeasurementRow].append(dict(id=p, patient_id=p, course_id=p,
+            kind="thigh_circumference_cm", value=60.0, unit="cm", site="left",
+            height_above_kneecap_cm=18.0, meta={}, taken_at=now, recorded_by_id=1,
+            created_at=now))  # fmt: skip
+        for n in range(1, SESSIONS_PER_COURSE + 1):
+            sid = (p - 1) * SESSIONS_PER_COURSE + n
+            at = now + dt.timedelta(days=7 * n)
+            rows[R.SessionRow].append(dict(id=sid, course_id=p, patient_id=p, number=n,
+                performed_at=at, practitioner_id=1, planned_map_id=1,
+                point_status=bytes(50), created_at=at))  # fmt: skip
+            for i in (0, 1):
+                rows[S.ProductUseRow].append(dict(id=2 * sid - 1 + i, session_id=sid,
+                    position=i, role="mix", lot_id=1 + i, volume_ul=1500 + 3500 * i,
+                    ingredient=("tefamine", "carnitine")[i]))  # fmt: skip
+    with engine.begin() as conn:
+        conn.execute(insert(P.ClinicRow), [dict(id=1, name="Generated", timezone="UTC",
+            created_at=now)])  # fmt: skip
+        conn.execute(insert(P.PractitionerRow), [dict(id=1, clinic_id=1, handle="dr",
+            name="Dr One", role="practitioner", created_at=now)])  # fmt: skip
+        conn.execute(insert(R.ProtocolSnapshotRow), [dict(id=1, protocol_id=protocol.id,
+            version=protocol.version, content_hash=protocol.content_hash,
+            canonical_json=protocol.canonical_json(), created_at=now)])  # fmt: skip
+        conn.execute(insert(R.PlannedMapRow), [dict(id=1, content_hash=map_hash,
+            point_count=50, data=map_data)])  # fmt: skip
+        conn.execute(insert(S.ProductRow), [dict(id=i, clinic_id=1, name=f"Product{i}",
+            active_ingredient=a, kind="drug", created_at=now)
+            for i, a in ((1, "aminophylline"), (2, "carnitine"))])  # fmt: skip
+        conn.execute(insert(S.LotRow), [dict(id=i, product_id=i, lot_number=f"LOT{i}",
+            expiry_date=dt.date(2027, 1, 1), quantity_received=1000, unit_volume_ul=1500,
+            received_at=now, received_by_id=1) for i in (1, 2)])  # fmt: skip
+        for table, batch in rows.items():
+            conn.execute(insert(table), batch)
+        # signed last: a signed session takes no more product uses
+        conn.execute(update(R.SessionRow).values(signed_at=R.SessionRow.performed_at,
+            signed_by_id=1, signature="sha256:" + "ab" * 32))  # fmt: skip
+    engine.dispose()
+
+
+def run_db(url: str) -> None:
+    """Child process: time the bulk export service on a populated database."""
+    from mesoplan.adapters.db import make_engine
+    from mesoplan.services.fhir_export import bulk_export
+    from mesoplan.services.unit_of_work import UnitOfWork
+
+    before = rusage.getrusage(rusage.RUSAGE_SELF).ru_maxrss
+    uow = UnitOfWork.from_engine(make_engine(url), lambda: START)
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        manifest = bulk_export(uow, Path(tmp))
+        seconds = time.perf_counter() - start
+        files = sum(f.stat().st_size for f in Path(tmp).iterdir())
+    count = sum(o["count"] for o in manifest["output"])
+    peak = rusage.getrusage(rusage.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"count": count, "seconds": seconds, "rss_kib": peak,
+                      "rss_before_kib": before, "bytes": files}))  # fmt: skip
+
+
+def measure_db(size: int) -> dict[str, float]:
+    """Populate a SQLite database in one process, export it in a fresh one."""
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/clinic.sqlite"
+        run = [sys.executable, __file__]
+        subprocess.run([*run, "--populate", str(size), url], check=True)
+        out = subprocess.run([*run, "--db", url], capture_output=True, text=True, check=True)
+    return dict(json.loads(out.stdout))
+
+
 def run_one(size: int) -> None:
     """Child process: export one size, print count, seconds and peak RSS as JSON."""
     protocol = builtin_protocols()["cellulite"]
@@ -224,6 +333,12 @@ def main() -> None:
     if sys.argv[1:2] == ["--one"]:
         run_one(int(sys.argv[2]))
         return
+    if sys.argv[1:2] == ["--populate"]:
+        populate(sys.argv[3], int(sys.argv[2]))
+        return
+    if sys.argv[1:2] == ["--db"]:
+        run_db(sys.argv[2])
+        return
     sizes = [int(a) for a in sys.argv[1:]] or [10_000, 40_000]
     rates = []
     for size in sizes:
@@ -232,6 +347,17 @@ def main() -> None:
         print(
             f"{size:>7,} sessions: {r['count']:>8,} resources in {r['seconds']:6.2f} s = "
             f"{rates[-1]:>8,.0f} resources/s; peak RSS {r['rss_kib'] / 1024:6.1f} MiB "
+            f"({r['rss_before_kib'] / 1024:.1f} MiB before the export); "
+            f"{r['bytes'] / 2**20:6.1f} MiB of NDJSON"
+        )
+    print("from a SQLite records database through the export service:")
+    for size in sizes:
+        r = measure_db(size)
+        rate = r["count"] / r["seconds"]
+        rates.append(rate)
+        print(
+            f"{size:>7,} sessions: {r['count']:>8,} resources in {r['seconds']:6.2f} s = "
+            f"{rate:>8,.0f} resources/s; peak RSS {r['rss_kib'] / 1024:6.1f} MiB "
             f"({r['rss_before_kib'] / 1024:.1f} MiB before the export); "
             f"{r['bytes'] / 2**20:6.1f} MiB of NDJSON"
         )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from ...domain.outcomes import Measurement, PhotoRef
+from ...domain.protocol import Protocol
 from ...domain.reactions import Reaction
 from ..db.people import MeasurementRow
 from ..db.records import AddendumRow, CosignatureRow, ReactionRow, SessionRow
@@ -19,8 +20,7 @@ if TYPE_CHECKING:
     from .db_source import DatabaseSource
 
 
-def _route(source: DatabaseSource, course_id: int, zones: Sequence[ZoneEntry]) -> str:
-    protocols = source.course(course_id)[1]
+def _route(protocols: Sequence[Protocol], zones: Sequence[ZoneEntry]) -> str:
     for zone in zones:
         for protocol in protocols:
             rule = protocol.rule_for_group(zone.group)
@@ -31,33 +31,39 @@ def _route(source: DatabaseSource, course_id: int, zones: Sequence[ZoneEntry]) -
 
 def use_entries(source: DatabaseSource) -> Iterator[tuple[ProductUseEntry, Sequence[ZoneEntry]]]:
     """Each product drawn into a live session's mix, with its lot, expiry and vial."""
+    from .db_source import CourseWalk
+
+    u, s = ProductUseRow, SessionRow
     query = (
-        select(ProductUseRow, LotRow, ProductRow, VialRow.code, SessionRow)
-        .join(LotRow, LotRow.id == ProductUseRow.lot_id)
+        select(u.id, u.session_id, u.ingredient, u.volume_ul, LotRow.lot_number,
+               LotRow.expiry_date, ProductRow.name, ProductRow.active_ingredient, VialRow.code,
+               s.course_id, s.patient_id, s.practitioner_id, s.performed_at)
+        .join(LotRow, LotRow.id == u.lot_id)
         .join(ProductRow, ProductRow.id == LotRow.product_id)
-        .join(SessionRow, SessionRow.id == ProductUseRow.session_id)
-        .outerjoin(VialRow, VialRow.id == ProductUseRow.vial_id)
-        .where(SessionRow.deleted_at.is_(None))
-        .order_by(ProductUseRow.session_id, ProductUseRow.position)
-    )
+        .join(s, s.id == u.session_id)
+        .outerjoin(VialRow, VialRow.id == u.vial_id)
+        .where(s.deleted_at.is_(None))
+        .order_by(s.course_id, u.session_id, u.position)
+    )  # fmt: skip
     if source.patient_id is not None:
-        query = query.where(SessionRow.patient_id == source.patient_id)
-    for use, lot, product, vial_code, session in source.stream(query):
-        zones = source.course(session.course_id)[2]
+        query = query.where(s.patient_id == source.patient_id)
+    walk = CourseWalk(source)
+    for row in source.stream(query):
+        _, protocols, zones = walk.get(row.course_id)
         entry = ProductUseEntry(
-            key=str(use.id),
-            session_key=str(session.id),
-            patient_key=str(session.patient_id),
-            practitioner_key=str(session.practitioner_id),
-            performed_at=session.performed_at,
-            product=product.name,
-            active_ingredient=product.active_ingredient,
-            provides=use.ingredient,
-            lot_number=lot.lot_number,
-            expiry_date=lot.expiry_date,
-            volume_ml=use.volume_ul / 1000.0,
-            route=_route(source, session.course_id, zones),
-            vial_code=vial_code,
+            key=str(row.id),
+            session_key=str(row.session_id),
+            patient_key=str(row.patient_id),
+            practitioner_key=str(row.practitioner_id),
+            performed_at=row.performed_at,
+            product=row.name,
+            active_ingredient=row.active_ingredient,
+            provides=row.ingredient,
+            lot_number=row.lot_number,
+            expiry_date=row.expiry_date,
+            volume_ml=row.volume_ul / 1000.0,
+            route=_route(protocols, zones),
+            vial_code=row.code,
             zone_keys=tuple(z.key for z in zones),
         )
         yield entry, zones

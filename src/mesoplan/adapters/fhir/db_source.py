@@ -8,9 +8,12 @@ clinic grows. Soft-deleted records are not exported.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -47,6 +50,31 @@ from .entries import (
 )
 
 BATCH = 1000
+AnySelect = Select[*tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class CourseInfo:
+    id: int
+    patient_id: int
+    started_by_id: int
+    start_date: dt.date
+    zones: list[str]
+    plan_json: str
+    schedule_json: str
+
+
+Course = tuple[CourseInfo, tuple[Protocol, ...], list[ZoneEntry]]
+COURSE_COLUMNS = (
+    CourseRow.id,
+    CourseRow.patient_id,
+    CourseRow.started_by_id,
+    CourseRow.start_date,
+    CourseRow.zones,
+    CourseRow.plan_json,
+    CourseRow.schedule_json,
+    CourseProtocolRow.snapshot_id,
+)
 DONE_CODES = (0, 2)  # done, moved: the point was injected
 
 
@@ -64,7 +92,7 @@ class DatabaseSource:
         result = self.session.execute(query.execution_options(yield_per=BATCH))
         yield from result
 
-    def _mine(self, query: Select[Any], column: Any) -> Select[Any]:
+    def _mine(self, query: AnySelect, column: Any) -> AnySelect:
         return query if self.patient_id is None else query.where(column == self.patient_id)
 
     @lru_cache(maxsize=64)  # noqa: B019  (a handful of snapshots; the source is short-lived)
@@ -72,22 +100,32 @@ class DatabaseSource:
         row = self.session.get_one(ProtocolSnapshotRow, snapshot_id)
         return Protocol.model_validate(json.loads(row.canonical_json))
 
-    def _load_course(
-        self, course_id: int
-    ) -> tuple[CourseRow, tuple[Protocol, ...], list[ZoneEntry]]:
-        row = self.session.get_one(CourseRow, course_id)
-        ids = self.session.scalars(
-            select(CourseProtocolRow.snapshot_id)
-            .where(CourseProtocolRow.course_id == course_id)
-            .order_by(CourseProtocolRow.position)
+    def _course_query(self) -> AnySelect:
+        query = select(*COURSE_COLUMNS).join(
+            CourseProtocolRow, CourseProtocolRow.course_id == CourseRow.id
         )
-        protocols = tuple(self._protocol(i) for i in ids)
-        return row, protocols, self._zones_of(row, protocols)
+        return query.order_by(CourseRow.id, CourseProtocolRow.position)
 
-    def course(self, course_id: int) -> tuple[CourseRow, tuple[Protocol, ...], list[ZoneEntry]]:
+    def _build(self, rows: Sequence[Any]) -> Course:
+        info = CourseInfo(*rows[0][:7])
+        protocols = tuple(self._protocol(r[7]) for r in rows)
+        return info, protocols, self._zones_of(info)
+
+    def _load_course(self, course_id: int) -> Course:
+        rows = self.session.execute(self._course_query().where(CourseRow.id == course_id)).all()
+        return self._build(rows)
+
+    def course(self, course_id: int) -> Course:
+        """A course's columns, protocols and zones (cached: sessions come course by course)."""
         return self._course(course_id)
 
-    def _zones_of(self, row: CourseRow, protocols: Sequence[Protocol]) -> list[ZoneEntry]:
+    def live_courses(self) -> Iterator[Course]:
+        query = self._mine(self._course_query(), CourseRow.patient_id)
+        rows = self.stream(query.where(CourseRow.deleted_at.is_(None)))
+        for _, group in groupby(rows, key=lambda r: r[0]):
+            yield self._build(list(group))
+
+    def _zones_of(self, row: CourseInfo) -> list[ZoneEntry]:
         plan = json.loads(row.plan_json)
         by_zone = {str(z["zone"]): z for z in plan.get("zones", [])}
         out = []
@@ -128,24 +166,19 @@ class DatabaseSource:
             )
 
     def patients(self) -> Iterable[PatientEntry]:
-        query = self._mine(select(PatientRow), PatientRow.id).where(PatientRow.deleted_at.is_(None))
-        for (row,) in self.stream(query.order_by(PatientRow.id)):
-            identifiers = self.session.execute(
-                select(PatientIdentifierRow.system, PatientIdentifierRow.value)
-                .where(PatientIdentifierRow.patient_id == row.id)
-                .order_by(PatientIdentifierRow.id)
-            ).all()
-            yield PatientEntry(
-                str(row.id),
-                str(row.clinic_id),
-                row.family_name,
-                row.given_name,
-                row.birth_date,
-                row.sex,
-                row.phone,
-                row.email,
-                tuple((str(s), str(v)) for s, v in identifiers),
-            )
+        p, i = PatientRow, PatientIdentifierRow
+        query = self._mine(
+            select(p.id, p.clinic_id, p.family_name, p.given_name, p.birth_date, p.sex,
+                   p.phone, p.email, i.system, i.value)
+            .outerjoin(i, i.patient_id == p.id)
+            .where(p.deleted_at.is_(None)),
+            p.id,
+        ).order_by(p.id, i.id)  # fmt: skip
+        for key, group in groupby(self.stream(query), key=lambda r: r[0]):
+            rows = list(group)
+            ids = tuple((str(r[8]), str(r[9])) for r in rows if r[8] is not None)
+            _, clinic, family, given, birth, sex, phone, email = rows[0][:8]
+            yield PatientEntry(str(key), str(clinic), family, given, birth, sex, phone, email, ids)
 
     def protocols(self) -> Iterable[Protocol]:
         query = select(ProtocolSnapshotRow.id).order_by(ProtocolSnapshotRow.id)
@@ -161,20 +194,12 @@ class DatabaseSource:
         for (snapshot_id,) in self.session.execute(query).all():
             yield self._protocol(snapshot_id)
 
-    def _course_ids(self) -> Iterator[int]:
-        query = self._mine(select(CourseRow.id), CourseRow.patient_id)
-        for (course_id,) in self.stream(
-            query.where(CourseRow.deleted_at.is_(None)).order_by(CourseRow.id)
-        ):
-            yield course_id
-
     def zones(self) -> Iterable[ZoneEntry]:
-        for course_id in self._course_ids():
-            yield from self.course(course_id)[2]
+        for _, _, zones in self.live_courses():
+            yield from zones
 
     def courses(self) -> Iterable[CourseEntry]:
-        for course_id in self._course_ids():
-            row, protocols, zones = self.course(course_id)
+        for row, protocols, zones in self.live_courses():
             yield CourseEntry(
                 key=str(row.id),
                 patient_key=str(row.patient_id),
@@ -186,32 +211,25 @@ class DatabaseSource:
                 also=protocols[1:],
             )
 
-    def _session_rows(self) -> Iterator[SessionRow]:
-        query = self._mine(select(SessionRow), SessionRow.patient_id)
-        for (row,) in self.stream(
-            query.where(SessionRow.deleted_at.is_(None)).order_by(SessionRow.id)
-        ):
-            yield row
-
     def sessions(self) -> Iterable[tuple[SessionEntry, Sequence[ZoneEntry]]]:
-        for row in self._session_rows():
-            zones = self.course(row.course_id)[2]
-            codes = row.point_status
+        r = SessionRow
+        query = self._mine(
+            select(r.id, r.course_id, r.patient_id, r.practitioner_id, r.number,
+                   r.performed_at, r.point_status, r.signed_at, r.notes)
+            .where(r.deleted_at.is_(None)),
+            r.patient_id,
+        ).order_by(r.course_id, r.id)  # fmt: skip
+        walk = CourseWalk(self)
+        for sid, course_id, patient_id, by, number, at, codes, signed_at, notes in self.stream(
+            query
+        ):
+            zones = walk.get(course_id)[2]
             done = sum(codes.count(bytes([c])) for c in DONE_CODES)
             entry = SessionEntry(
-                str(row.id),
-                str(row.course_id),
-                str(row.patient_id),
-                str(row.practitioner_id),
-                row.number,
-                row.performed_at,
-                tuple(z.key for z in zones),
-                len(codes),
-                done,
-                None,
-                row.signed_at is not None,
-                row.notes,
-            )
+                str(sid), str(course_id), str(patient_id), str(by), number, at,
+                tuple(z.key for z in zones), len(codes), done, None, signed_at is not None,
+                notes,
+            )  # fmt: skip
             yield entry, zones
 
     def product_uses(self) -> Iterable[tuple[ProductUseEntry, Sequence[ZoneEntry]]]:
@@ -228,3 +246,22 @@ class DatabaseSource:
 
     def signatures(self) -> Iterable[SignatureEntry]:
         return signature_entries(self)
+
+
+class CourseWalk:
+    """Courses for a stream ordered by course id: walks the live courses alongside it
+    instead of querying each course (falls back to a query for a deleted course)."""
+
+    def __init__(self, source: DatabaseSource) -> None:
+        self.source = source
+        self.courses = source.live_courses()
+        self.current: Course | None = None
+
+    def get(self, course_id: int) -> Course:
+        while self.current is None or self.current[0].id < course_id:
+            self.current = next(self.courses, None)
+            if self.current is None:
+                break
+        if self.current is not None and self.current[0].id == course_id:
+            return self.current
+        return self.source.course(course_id)
