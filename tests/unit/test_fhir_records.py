@@ -193,3 +193,22 @@ def test_stable_uuid_is_uuid5() -> None:
 
     for parts in [("", "Patient", "1"), ("x" * 300, "é", "3")]:
         assert stable_uuid(*parts) == str(uuid.uuid5(_NAMESPACE, "|".join(parts)))
+
+
+def test_stored_calendar_gives_the_same_actions_as_apply() -> None:
+    from dataclasses import replace
+
+    from mesoplan.adapters.fhir.sessions import course_care_plan
+    from mesoplan.adapters.schedule_json import schedule_json
+
+    course = cellulite_history().course
+    assert course.schedule is not None
+    live = course_care_plan(course, Refs())
+    stored = course_care_plan(
+        replace(course, schedule=None, schedule_doc=schedule_json(course.schedule)), Refs()
+    )
+    assert_valid(stored)
+    for a, b in zip(live["contained"][0]["action"], stored["contained"][0]["action"], strict=True):
+        assert a["id"] == b["id"] and a["title"] == b["title"] and a["code"] == b["code"]
+        assert a["timingDateTime"][:10] == b["timingDateTime"][:10]
+    assert stored["instantiatesCanonical"] == live["instantiatesCanonical"]
