@@ -1,0 +1,85 @@
+"""Mount the web pages on a FastAPI app (the API's ``create_app`` calls :func:`mount_web`)."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from .context import (
+    HERE,
+    PREFIX,
+    AuthBackend,
+    CsrfFailed,
+    Forbidden,
+    LoginRequired,
+    Web,
+    make_templates,
+)
+
+if TYPE_CHECKING:
+    from ...config import Settings
+
+
+def _login_redirect(request: Request, exc: Exception) -> Response:
+    nxt = request.url.path
+    if request.url.query:
+        nxt += "?" + request.url.query
+    url = f"{PREFIX}/login?next={quote(nxt)}" if request.method == "GET" else f"{PREFIX}/login"
+    if request.headers.get("HX-Request") == "true":
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def _csrf_failed(request: Request, exc: Exception) -> Response:
+    return HTMLResponse(
+        "<!doctype html><html lang='en'><title>Form expired</title><main><h1>Form expired</h1>"
+        "<p>This form was not sent from this session. Go back, reload the page and try "
+        "again.</p></main></html>",
+        status_code=403,
+    )
+
+
+def _forbidden(request: Request, exc: Exception) -> Response:
+    return HTMLResponse(
+        "<!doctype html><html lang='en'><title>Not allowed</title><main><h1>Not allowed</h1>"
+        f"<p>{escape(str(exc))}.</p>"
+        f"<p><a href='{PREFIX}/dashboard'>Dashboard</a></p></main></html>",
+        status_code=403,
+    )
+
+
+def _home() -> Response:
+    return RedirectResponse(f"{PREFIX}/dashboard", status_code=303)
+
+
+def mount_web(app: FastAPI, settings: Settings, auth: AuthBackend | None = None) -> None:
+    """Add the pages, their static files and their two exception handlers to ``app``."""
+    from .pages import router
+
+    if auth is None:
+        from .accounts import AccountsBackend
+
+        auth = AccountsBackend(app.state.mesoplan)
+    app.state.mesoplan_web = Web(settings, auth, make_templates())
+    app.include_router(router, prefix=PREFIX)
+    app.mount(f"{PREFIX}/static", StaticFiles(directory=str(HERE / "static")), name="web-static")
+    if not any(getattr(r, "path", None) == "/" for r in app.routes):
+        app.add_api_route("/", _home, include_in_schema=False)
+    app.add_exception_handler(LoginRequired, _login_redirect)
+    app.add_exception_handler(CsrfFailed, _csrf_failed)
+    app.add_exception_handler(Forbidden, _forbidden)
+
+
+def create_web_app(settings: Settings) -> FastAPI:
+    """The whole app: the REST API with the pages mounted."""
+    from ..api.app import create_app
+
+    app = create_app(settings)
+    if not hasattr(app.state, "mesoplan_web"):
+        mount_web(app, settings)
+    return app

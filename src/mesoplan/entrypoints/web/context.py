@@ -1,0 +1,192 @@
+"""What every page needs: the templates, a unit of work for the signed-in user, the user.
+
+The browser keeps the login token in an HttpOnly, SameSite=Lax cookie; every form that
+changes something carries a CSRF token derived from that login token (an HMAC), checked
+on POST. HTMX requests send it as the ``X-CSRF-Token`` header.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+if TYPE_CHECKING:
+    from ...config import Settings
+    from ...services.unit_of_work import UnitOfWork
+
+HERE = Path(__file__).parent
+PREFIX = "/app"
+"""Every page lives under this path; the REST API has the rest."""
+SESSION_COOKIE = "mesoplan_session"
+LOGIN_CSRF_COOKIE = "mesoplan_login_csrf"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The signed-in user, as the pages see them."""
+
+    username: str
+    handle: str
+    name: str
+    role: str
+    clinic_id: int
+    clinic: str
+    timezone: str = "UTC"
+    user_id: int | None = None
+    token_id: int | None = None
+
+    def can(self, permission: str) -> bool:
+        """Whether the role holds a permission of the API's table (the same rules)."""
+        from ..api.permissions import allowed
+
+        return allowed(permission, self.role)
+
+    @property
+    def can_chart(self) -> bool:
+        return self.can("sessions:chart")
+
+    @property
+    def can_write(self) -> bool:
+        return self.role != "auditor"
+
+
+class AuthBackend:
+    """How the pages log in and recognise a user; the API's accounts do the work."""
+
+    def login(self, username: str, password: str) -> tuple[str, Identity]:
+        raise NotImplementedError
+
+    def identify(self, token: str) -> Identity | None:
+        raise NotImplementedError
+
+    def logout(self, token: str) -> None:
+        raise NotImplementedError
+
+    def uow_for(self, identity: Identity, action: str | None = None) -> UnitOfWork:
+        """A unit of work scoped to the user's clinic; with ``action``, audited writes."""
+        raise NotImplementedError
+
+
+class LoginRequired(Exception):
+    """Raised by a page when no valid session cookie came with the request."""
+
+
+class CsrfFailed(Exception):
+    """Raised when a form's CSRF token is missing or wrong."""
+
+
+class Forbidden(Exception):
+    """Raised when the user's role does not hold the permission a page action needs."""
+
+
+@dataclass
+class Web:
+    settings: Settings
+    auth: AuthBackend
+    templates: Jinja2Templates
+    secure_cookies: bool = False
+
+
+def web_of(request: Request) -> Web:
+    web: Web = request.app.state.mesoplan_web
+    return web
+
+
+def csrf_for(token: str) -> str:
+    return hmac.new(token.encode(), b"mesoplan-csrf", hashlib.sha256).hexdigest()
+
+
+def new_login_csrf() -> str:
+    return secrets.token_urlsafe(24)
+
+
+@dataclass
+class Page:
+    """A request from a signed-in user: render pages, open units of work."""
+
+    request: Request
+    web: Web
+    user: Identity
+    token: str
+
+    @property
+    def csrf(self) -> str:
+        return csrf_for(self.token)
+
+    def uow(self) -> UnitOfWork:
+        """Reads for GET; an audited write unit (``POST /app/...``) otherwise."""
+        if self.request.method in ("GET", "HEAD"):
+            return self.web.auth.uow_for(self.user)
+        route = self.request.scope.get("route")
+        path = getattr(route, "path", self.request.url.path)
+        return self.web.auth.uow_for(self.user, f"{self.request.method} {path}")
+
+    def require(self, permission: str) -> None:
+        if not self.user.can(permission):
+            raise Forbidden(f"a {self.user.role.replace('_', ' ')} may not do this")
+
+    @property
+    def actor(self) -> str:
+        return self.user.handle
+
+    @property
+    def is_htmx(self) -> bool:
+        return self.request.headers.get("HX-Request") == "true"
+
+    def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        ctx = {"user": self.user, "csrf": self.csrf, "htmx": self.is_htmx, **context}
+        return self.web.templates.TemplateResponse(
+            self.request, template, ctx, status_code=status_code
+        )
+
+    def redirect(self, url: str) -> Response:
+        """To a page path (``/patients/1``), under :data:`PREFIX`."""
+        url = PREFIX + url
+        if self.is_htmx:
+            return Response(status_code=204, headers={"HX-Redirect": url})
+        return RedirectResponse(url, status_code=303)
+
+    async def form(self) -> dict[str, Any]:
+        """The posted form, after the CSRF check (field or header)."""
+        form = await self.request.form()
+        sent = str(form.get("csrf_token") or self.request.headers.get("X-CSRF-Token") or "")
+        if not hmac.compare_digest(sent, self.csrf):
+            raise CsrfFailed()
+        out: dict[str, Any] = {}
+        for key in form:
+            values = form.getlist(key)
+            out[key] = values if len(values) > 1 else values[0]
+        return out
+
+    async def form_lists(self) -> dict[str, list[str]]:
+        """The posted form with every field as a list (after the CSRF check)."""
+        await self.form()
+        form = await self.request.form()
+        return {k: [str(v) for v in form.getlist(k)] for k in form}
+
+
+async def current_page(request: Request) -> Page:
+    """FastAPI dependency: the signed-in user's page, or a redirect to the login page."""
+    web = web_of(request)
+    token = request.cookies.get(SESSION_COOKIE)
+    user = web.auth.identify(token) if token else None
+    if user is None or token is None:
+        raise LoginRequired()
+    return Page(request, web, user, token)
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    from . import filters
+
+    filters.install(templates.env)
+    templates.env.globals["P"] = PREFIX
+    return templates

@@ -1,0 +1,33 @@
+"""The page routes, one module per page group."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from .charting import router as charting
+from .courses import router as courses
+from .dashboard import router as dashboard
+from .documents import router as documents
+from .login import router as login
+from .patients import router as patients
+from .planning import router as planning
+from .protocols import router as protocols
+from .recall import router as recall
+from .stock import router as stock
+
+router = APIRouter(include_in_schema=False)
+for _router in (
+    login,
+    dashboard,
+    patients,
+    planning,
+    courses,
+    charting,
+    documents,
+    stock,
+    recall,
+    protocols,
+):
+    router.include_router(_router)
+
+__all__ = ["router"]

@@ -1,0 +1,269 @@
+"""Charting a session: the mix with lots and vials, then the map point by point, reactions,
+signature and addenda."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse, Response
+
+from ....domain.errors import MesoplanError
+from .. import chart, forms
+from ..context import PREFIX, Page, current_page
+
+router = APIRouter()
+PageDep = Annotated[Page, Depends(current_page)]
+ROWS_PER_INGREDIENT = 2
+"""Each ingredient may come from two lots (a second lot when the first runs out)."""
+
+
+def _now(page: Page) -> str:
+    return datetime.now(ZoneInfo(page.user.timezone)).strftime("%Y-%m-%dT%H:%M")
+
+
+def _new_page(
+    page: Page, course_id: int, number: int | None, status: int = 200, **extra: Any
+) -> HTMLResponse:
+    from ....services.courses import show_course
+    from ....services.overview import diluent_stock, stock_for_course
+    from ....services.session_store import protocol_of_course
+
+    view = show_course(page.uow(), course_id)
+    with page.uow() as uow:
+        protocol = protocol_of_course(uow, course_id)
+    return page.render(
+        "session_new.html",
+        status,
+        course=view,
+        protocol=protocol,
+        number=number,
+        stock=stock_for_course(page.uow(), page.actor, course_id),
+        diluents=diluent_stock(page.uow(), page.actor),
+        rows=ROWS_PER_INGREDIENT,
+        now=_now(page),
+        form=extra.pop("form", {}),
+        **extra,
+    )
+
+
+@router.get("/courses/{course_id}/sessions/new", response_class=HTMLResponse)
+def new_session(page: PageDep, course_id: int, number: int | None = None) -> HTMLResponse:
+    return _new_page(page, course_id, number)
+
+
+def _uses(form: dict[str, Any]) -> list[Any]:
+    from ....services.sessions import UseInput
+
+    out = []
+    keys = sorted({k.split("-")[1] for k in form if k.startswith("use-") and k.endswith("-lot")})
+    for k in keys:
+        lot = forms.text(form, f"use-{k}-lot")
+        if lot is None:
+            continue
+        product, lot_number = lot.rsplit("|", 1)
+        volume = forms.number(form, f"use-{k}-volume_ml", required=True)
+        assert volume is not None
+        out.append(
+            UseInput(
+                product,
+                lot_number,
+                volume,
+                vial=forms.text(form, f"use-{k}-vial"),
+                provides=forms.text(form, f"use-{k}-ingredient"),
+            )
+        )
+    return out
+
+
+def _details(form: dict[str, Any], zone: str) -> Any:
+    from ....services.sessions import SessionInput, UseInput
+
+    diluent = None
+    lot = forms.text(form, "diluent-lot")
+    if lot is not None:
+        product, lot_number = lot.rsplit("|", 1)
+        volume = forms.number(form, "diluent-volume_ml", required=True)
+        assert volume is not None
+        diluent = UseInput(product, lot_number, volume)
+    return SessionInput(
+        needle_gauge=forms.integer(form, "needle_gauge"),
+        needle_length_mm=forms.number(form, "needle_length_mm"),
+        needle_lot=forms.text(form, "needle_lot"),
+        anaesthetic=forms.text(form, "anaesthetic"),
+        anaesthetic_amount_g=forms.number(form, "anaesthetic_amount_g"),
+        anaesthetic_applied_at=forms.moment(form, "anaesthetic_applied_at", zone),
+        diluent=diluent,
+        notes=forms.text(form, "notes"),
+    )
+
+
+@router.post("/courses/{course_id}/sessions", response_model=None)
+async def record(page: PageDep, course_id: int) -> Response:
+    from ....services.sessions import record_session
+
+    page.require("sessions:chart")
+    form = await page.form()
+    number = forms.integer(form, "number")
+    try:
+        view = record_session(
+            page.uow(),
+            page.actor,
+            course_id,
+            _uses(form),
+            details=_details(form, page.user.timezone),
+            number=number,
+            performed_at=forms.moment(form, "performed_at", page.user.timezone),
+        )
+    except MesoplanError as exc:
+        return _new_page(page, course_id, number, 422, error=str(exc), form=form)
+    return page.redirect(f"/sessions/{view.id}")
+
+
+def _chart_context(page: Page, session_id: int, point: str | None) -> dict[str, Any]:
+    from ....services.courses import show_course
+    from ....services.overview import course_plan, patient_record
+    from ....services.session_views import session_points, show_session
+
+    view = show_session(page.uow(), session_id)
+    rows = {r["id"]: r for r in session_points(page.uow(), session_id)}
+    plan = course_plan(page.uow(), view.course_id)
+    editable = view.signed_at is None and page.user.can_chart
+    href = (lambda pid: f"{PREFIX}/sessions/{session_id}?point={quote(pid)}") if editable else None
+    selected = rows.get(point) if point else None
+    record = patient_record(page.uow(), page.actor, view.patient_id)
+    reactions = [r for c in record.courses for r in c.reactions if r.session_id == session_id]
+    return {
+        "patient": record.patient,
+        "reactions": reactions,
+        "session": view,
+        "course": show_course(page.uow(), view.course_id),
+        "panels": chart.plan_panels(plan, statuses=rows, href_of=href),
+        "editable": editable,
+        "selected": selected,
+        "reaction_kinds": _reaction_kinds(),
+        "now": _now(page),
+    }
+
+
+def _reaction_kinds() -> tuple[str, ...]:
+    from ....domain.reactions import REACTION_KINDS
+
+    return REACTION_KINDS
+
+
+def _chart_page(
+    page: Page, session_id: int, point: str | None = None, status: int = 200, **extra: Any
+) -> HTMLResponse:
+    ctx = _chart_context(page, session_id, point)
+    ctx.update(extra)
+    template = "session_map.html" if page.is_htmx and "fragment" in extra else "session.html"
+    return page.render(template, status, **ctx)
+
+
+@router.get("/sessions/{session_id}", response_class=HTMLResponse)
+def session(
+    page: PageDep, session_id: int, point: str | None = None, reaction: int | None = None
+) -> HTMLResponse:
+    if page.is_htmx and point:
+        return _chart_page(page, session_id, point, fragment=True)
+    return _chart_page(page, session_id, point, new_reaction=reaction)
+
+
+@router.post("/sessions/{session_id}/points", response_model=None)
+async def mark(page: PageDep, session_id: int) -> Response:
+    from ....services.point_marks import mark_point
+
+    page.require("sessions:chart")
+    form = await page.form()
+    point = forms.text(form, "point", required=True) or ""
+    try:
+        mark_point(
+            page.uow(),
+            page.actor,
+            session_id,
+            point,
+            forms.text(form, "status", required=True) or "",
+            forms.number(form, "x_cm"),
+            forms.number(form, "y_cm"),
+        )
+    except MesoplanError as exc:
+        return _chart_page(page, session_id, point, 422, point_error=str(exc), fragment=True)
+    if page.is_htmx:
+        return _chart_page(page, session_id, None, fragment=True, marked=point)
+    return page.redirect(f"/sessions/{session_id}#map")
+
+
+@router.post("/sessions/{session_id}/all-done", response_model=None)
+async def all_done(page: PageDep, session_id: int) -> Response:
+    from ....services.point_marks import mark_all_done
+
+    page.require("sessions:chart")
+    await page.form()
+    try:
+        mark_all_done(page.uow(), page.actor, session_id)
+    except MesoplanError as exc:
+        return _chart_page(page, session_id, None, 422, error=str(exc))
+    return page.redirect(f"/sessions/{session_id}#map")
+
+
+@router.post("/sessions/{session_id}/sign", response_model=None)
+async def sign(page: PageDep, session_id: int) -> Response:
+    from ....services.signing import sign_session
+
+    page.require("sessions:sign")
+    await page.form()
+    try:
+        sign_session(page.uow(), page.actor, session_id)
+    except MesoplanError as exc:
+        return _chart_page(page, session_id, None, 422, error=str(exc))
+    return page.redirect(f"/sessions/{session_id}")
+
+
+@router.post("/sessions/{session_id}/addenda", response_model=None)
+async def addendum(page: PageDep, session_id: int) -> Response:
+    from ....services.signing import add_addendum
+
+    page.require("sessions:sign")
+    form = await page.form()
+    try:
+        add_addendum(
+            page.uow(), page.actor, session_id, forms.text(form, "text", required=True) or ""
+        )
+    except MesoplanError as exc:
+        return _chart_page(page, session_id, None, 422, addendum_error=str(exc))
+    return page.redirect(f"/sessions/{session_id}#addenda")
+
+
+DURATION_UNITS = {"min": 1.0, "h": 60.0, "days": 1440.0}
+
+
+@router.post("/sessions/{session_id}/reactions", response_model=None)
+async def reaction(page: PageDep, session_id: int) -> Response:
+    from ....services.reactions import record_reaction
+
+    page.require("reactions:write")
+    form = await page.form()
+    try:
+        amount = forms.number(form, "duration")
+        unit = DURATION_UNITS.get(forms.text(form, "duration_unit") or "min", 1.0)
+        onset = forms.moment(form, "onset_at", page.user.timezone, required=True)
+        assert onset is not None
+        view = record_reaction(
+            page.uow(),
+            page.actor,
+            session_id,
+            forms.text(form, "kind", required=True) or "",
+            forms.text(form, "zone", required=True) or "",
+            onset,
+            severity=forms.text(form, "severity") or "mild",
+            duration_min=None if amount is None else amount * unit,
+            resolved=forms.flag(form, "resolved"),
+            note=forms.text(form, "note") or "",
+        )
+    except MesoplanError as exc:
+        return _chart_page(page, session_id, None, 422, reaction_error=str(exc))
+    return page.redirect(f"/sessions/{session_id}?reaction={view.id}#reactions")

@@ -1,0 +1,21 @@
+"""The day at a glance."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse
+
+from ..context import Page, current_page
+
+router = APIRouter()
+PageDep = Annotated[Page, Depends(current_page)]
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard(page: PageDep) -> HTMLResponse:
+    from ....services.overview import dashboard as load
+
+    board = load(page.uow(), page.actor)
+    return page.render("dashboard.html", board=board)

@@ -1,0 +1,143 @@
+"""A new course: protocol, zones on a chart, measurements, the proposed map and calendar,
+adjustments within the protocol's bounds, screening, approval."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse, Response
+
+from ....domain.errors import MesoplanError
+from ....domain.protocol import Protocol
+from .. import chart
+from ..context import PREFIX, Page, current_page
+from ..planning import PlanForm, build_plan, measurement_fields, rule_bounds, start_of
+from ..protocol_source import find_protocol, protocols_for
+
+router = APIRouter()
+PageDep = Annotated[Page, Depends(current_page)]
+
+
+def _pickers(protocol: Protocol, chosen: list[str]) -> list[dict[str, Any]]:
+    """The zones the protocol covers, one drawing per chart (frame), grouped by region."""
+    from ....domain.anatomy import zone_catalogue
+
+    groups = {g for rule in protocol.area_rules for g in rule.groups}
+    frames: dict[str, list[Any]] = defaultdict(list)
+    for z in zone_catalogue().values():
+        if z.group in groups:
+            frames[z.frame.id].append(z)
+    return [
+        {
+            "frame": frame,
+            "svg": chart.picker_frame([(z.id, z.title, z.outline_cm) for z in zones]),
+            "zones": [{"id": z.id, "title": z.title, "checked": z.id in chosen} for z in zones],
+        }
+        for frame, zones in frames.items()
+    ]
+
+
+def _schedule(protocol: Protocol, f: PlanForm, page: Page) -> dict[str, Any]:
+    from ....adapters.schedule_json import schedule_json
+    from ....domain.scheduling import schedule_course
+
+    today = datetime.now(ZoneInfo(page.user.timezone)).date()
+    start, at = start_of(f, today)
+    f.start, f.time = start.isoformat(), at.strftime("%H:%M")
+    s = schedule_course(protocol, start, at=at, zone=page.user.timezone)
+    return {**schedule_json(s), "warnings": list(s.warnings)}
+
+
+def _plan_context(page: Page, patient_id: int, f: PlanForm) -> dict[str, Any]:
+    from ....services.courses import screen_patient
+
+    ctx: dict[str, Any] = {"plan": None, "plan_error": None}
+    protocol = find_protocol(page, f.protocol)
+    ctx["protocol"] = protocol
+    ctx["pickers"] = _pickers(protocol, f.zones)
+    if not f.zones:
+        return ctx
+    ctx["measure_fields"] = measurement_fields(f.zones, f.measurements)
+    ctx["bounds"] = rule_bounds(protocol, f.zones)
+    try:
+        plan = build_plan(f, protocol)
+        ctx["schedule"] = _schedule(protocol, f, page)
+    except MesoplanError as exc:
+        ctx["plan_error"] = str(exc)
+        return ctx
+    ctx["plan"] = plan
+    ctx["panels"] = chart.plan_panels(
+        plan, href_of=lambda pid: _remove_href(patient_id, f, plan, pid)
+    )
+    ctx["screening"] = screen_patient(page.uow(), page.actor, patient_id, protocol)
+    return ctx
+
+
+def _remove_href(patient_id: int, f: PlanForm, plan: dict[str, Any], point_id: str) -> str:
+    zone, _ = point_id.rsplit(":", 1)
+    z = next(z for z in plan["zones"] if z["zone"] == zone)
+    p = next(p for p in z["points"] if p["id"] == point_id)
+    key = f"{zone}:{p['x_cm']:g}:{p['y_cm']:g}"
+    kind = "add" if key in f.add else "remove"
+    return f"{PREFIX}/patients/{patient_id}/courses/new?{f.toggled(kind, key)}#map"
+
+
+def _render(
+    page: Page, patient_id: int, f: PlanForm, status: int = 200, **extra: Any
+) -> HTMLResponse:
+    from ....services.patients import list_patients
+
+    patient = next((p for p in list_patients(page.uow(), page.actor) if p.id == patient_id), None)
+    if patient is None:
+        return page.render(
+            "message.html",
+            404,
+            heading="Unknown patient",
+            message=f"No patient {patient_id}.",
+            problem=True,
+        )
+    ctx: dict[str, Any] = {"protocols": protocols_for(page), "patient": patient, "f": f}
+    if f.protocol:
+        try:
+            ctx.update(_plan_context(page, patient_id, f))
+        except MesoplanError as exc:
+            ctx["plan_error"] = str(exc)
+    ctx.update(extra)
+    return page.render("course_new.html", status, **ctx)
+
+
+@router.get("/patients/{patient_id}/courses/new", response_class=HTMLResponse)
+def new_course(page: PageDep, patient_id: int) -> HTMLResponse:
+    f = PlanForm.parse(list(page.request.query_params.multi_items()))
+    return _render(page, patient_id, f)
+
+
+@router.post("/patients/{patient_id}/courses", response_model=None)
+async def approve(page: PageDep, patient_id: int) -> Response:
+    from ....services.courses import ScheduleOptions, start_course
+
+    page.require("plans:write")
+    await page.form()
+    form = await page.request.form()
+    f = PlanForm.parse([(k, str(v)) for k, v in form.multi_items() if k != "csrf_token"])
+    try:
+        protocol = find_protocol(page, f.protocol)
+        plan = build_plan(f, protocol)
+        today = datetime.now(ZoneInfo(page.user.timezone)).date()
+        start, at = start_of(f, today)
+        course = start_course(
+            page.uow(),
+            page.actor,
+            patient_id,
+            protocol,
+            plan,
+            ScheduleOptions(start=start, at=at, timezone=page.user.timezone),
+            overrides=f.overrides,
+        )
+    except MesoplanError as exc:
+        return _render(page, patient_id, f, 422, approve_error=str(exc))
+    return page.redirect(f"/courses/{course.id}")

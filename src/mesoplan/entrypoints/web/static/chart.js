@@ -1,0 +1,72 @@
+// mesoplan charts: small enhancements over links and forms that work without JavaScript.
+(function () {
+  "use strict";
+
+  function toCm(svg, event) {
+    var pt = svg.createSVGPoint();
+    pt.x = event.clientX; pt.y = event.clientY;
+    var local = pt.matrixTransform(svg.getScreenCTM().inverse());
+    var pad = parseFloat(svg.dataset.pad), scale = parseFloat(svg.dataset.scale);
+    return {
+      x: parseFloat(svg.dataset.minX) + (local.x - pad) / scale,
+      y: parseFloat(svg.dataset.maxY) - (local.y - pad) / scale
+    };
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element)) return;
+    // Zone picker: clicking a drawn zone ticks its checkbox.
+    var zone = target.closest(".pick-zone");
+    if (zone) {
+      var box = document.getElementById("zone-" + zone.getAttribute("data-zone"));
+      if (box) { box.checked = !box.checked; sync(); }
+      return;
+    }
+    // Charting: a point opens its panel in place (HTMX); the link works without it.
+    var link = target.closest("a.pt");
+    var charting = target.closest("[data-point-target]");
+    if (link && charting && window.htmx) {
+      event.preventDefault();
+      window.htmx.ajax("GET", link.getAttribute("href"), {
+        target: charting.getAttribute("data-point-target"), swap: "innerHTML"
+      }).then(function () {
+        var first = document.querySelector("#point-panel input[name=status]:checked");
+        if (first) first.focus();
+      });
+      return;
+    }
+    if (link) return;
+    var svg = target.closest("svg.chart[data-zone]");
+    // Charting: with a point open, a click on the map is where it was moved to.
+    if (svg && charting) {
+      var mx = document.getElementById("mark-x"), my = document.getElementById("mark-y");
+      if (mx && my) {
+        var at = toCm(svg, event);
+        mx.value = at.x.toFixed(2); my.value = at.y.toFixed(2);
+        var moved = document.getElementById("mark-moved");
+        if (moved) moved.checked = true;
+      }
+      return;
+    }
+    // Plan page: clicking an empty spot of a zone adds a point there.
+    var host = svg && svg.closest("[data-add-form]");
+    if (!svg || !host) return;
+    var form = document.getElementById(host.getAttribute("data-add-form"));
+    if (!form) return;
+    var cm = toCm(svg, event);
+    form.querySelector("[name=add_zone]").value = svg.dataset.zone;
+    form.querySelector("[name=add_x]").value = cm.x.toFixed(2);
+    form.querySelector("[name=add_y]").value = cm.y.toFixed(2);
+    form.requestSubmit();
+  });
+
+  function sync() {
+    document.querySelectorAll(".pick-zone").forEach(function (path) {
+      var box = document.getElementById("zone-" + path.getAttribute("data-zone"));
+      path.classList.toggle("on", !!(box && box.checked));
+    });
+  }
+  document.addEventListener("change", sync);
+  document.addEventListener("DOMContentLoaded", sync);
+})();
