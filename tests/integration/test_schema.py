@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from mesoplan.adapters.db import make_engine
+from mesoplan.adapters.db import make_engine, revision
 from mesoplan.adapters.db.migrate import current_revision, head_revision, schema_diff, upgrade
 from mesoplan.services import sessions, signing
 from mesoplan.services.unit_of_work import UnitOfWork
@@ -25,6 +25,7 @@ def test_models_and_migrations_agree(engine: Engine) -> None:
 def test_upgrade_twice_changes_nothing(engine: Engine) -> None:
     upgrade(engine)
     assert current_revision(engine) == head_revision()
+    assert revision.current(engine) == revision.head() == head_revision()
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:

@@ -75,3 +75,12 @@ def add_practitioner(
         )
         uow.commit()
         return PractitionerView(row.id, row.handle, row.name, row.role, c.name, row.licence)
+
+
+def clinic_timezone(uow: UnitOfWork, actor: str | None) -> str:
+    """The acting practitioner's clinic's time zone (UTC when nobody is acting yet)."""
+    with uow:
+        if not actor or uow.people.find_practitioner(actor) is None:
+            return "UTC"
+        who = uow.people.practitioner(actor)
+        return uow.people.clinic_by_id(who.clinic_id).timezone

@@ -119,3 +119,20 @@ def delete_measurement(
         row = uow.people.measurement(measurement_id)
         row.deleted_at, row.deleted_by_id, row.delete_reason = uow.now(), who.id, reason.strip()
         uow.commit()
+
+
+def outcome_plot(uow: UnitOfWork, patient_id: int, course_id: int | None = None) -> str:
+    """The patient's measurements over time as SVG; with a course, each panel says whether
+    the latest value moved as the course's protocol expects."""
+    from ..adapters.outcome_plot import outcome_plot_svg
+
+    with uow:
+        row = uow.people.patient(patient_id)
+        ms = [to_domain(r) for r in uow.people.measurements(patient_id)]
+        review = None
+        if course_id is not None:
+            if uow.records.course(course_id).patient_id != patient_id:
+                raise RefusedError(f"course {course_id} is not a course of patient {patient_id}")
+            review = course_review(protocol_of_course(uow, course_id), ms)
+        title = f"{row.family_name}, {row.given_name}: outcome measurements"
+        return outcome_plot_svg(ms, title=title, review=review)

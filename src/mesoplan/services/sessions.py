@@ -102,6 +102,11 @@ def _resolve(uow: UnitOfWork, clinic_id: int, use: UseInput) -> _Resolved:
 def _stock_findings(resolved: Sequence[_Resolved], at: datetime) -> ScreeningResult:
     result = ScreeningResult()
     for r in resolved:
+        if r.vial is not None and r.vial.opened_at > at:
+            raise RefusedError(
+                f"vial {r.vial.code} was opened at {r.vial.opened_at.isoformat()}, after the "
+                f"session ({at.isoformat()})"
+            )
         result += check_lot_expiry(r.lot.expiry_date, at.date(), lot_number=r.lot.lot_number)
         if r.vial is not None:
             result += check_vial_beyond_use(r.vial.beyond_use_at, at, vial_id=r.vial.code)

@@ -16,6 +16,21 @@ COMMANDS: dict[str, str] = {
     "zones": "mesoplan.entrypoints.cli.zones:zones_app",
     "plan": "mesoplan.entrypoints.cli.plan:plan_command",
     "demo-plans": "mesoplan.entrypoints.cli.demo:demo_plans",
+    "db": "mesoplan.entrypoints.cli.database:db_app",
+    "backup": "mesoplan.entrypoints.cli.database:backup",
+    "restore": "mesoplan.entrypoints.cli.database:restore",
+    "clinic": "mesoplan.entrypoints.cli.people:clinic_app",
+    "practitioner": "mesoplan.entrypoints.cli.people:practitioner_app",
+    "patient": "mesoplan.entrypoints.cli.people:patient_app",
+    "course": "mesoplan.entrypoints.cli.courses:course_app",
+    "screen": "mesoplan.entrypoints.cli.courses:screen",
+    "session": "mesoplan.entrypoints.cli.charting:session_app",
+    "stock": "mesoplan.entrypoints.cli.stock:stock_app",
+    "vial": "mesoplan.entrypoints.cli.stock:vial_app",
+    "recall": "mesoplan.entrypoints.cli.stock:recall",
+    "reaction": "mesoplan.entrypoints.cli.followup:reaction_app",
+    "measure": "mesoplan.entrypoints.cli.followup:measure_app",
+    "demo": "mesoplan.entrypoints.cli.records_demo:demo",
 }
 
 app = typer.Typer(
