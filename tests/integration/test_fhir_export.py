@@ -88,6 +88,11 @@ def test_patient_bundle_resolves_and_validates(
         if r["resourceType"] == "MedicationAdministration"
     ]
     assert sorted(doses) == [0.75, 0.75, 0.75, 0.75, 2, 2, 6.5]
+    outcomes = sorted(r["outcome"]["text"] for r in resources if r["resourceType"] == "Procedure")
+    assert outcomes == [
+        "session 1: 50 of 50 planned points injected, 10.000 mL delivered",
+        "session 2: 50 of 50 planned points injected, 10.000 mL delivered (chart not signed)",
+    ]
     care_plan = next(r for r in resources if r["resourceType"] == "CarePlan")
     actions = care_plan["contained"][0]["action"]
     assert actions[0]["timingDateTime"] == "2025-03-03T10:00:00+01:00"
@@ -170,3 +175,18 @@ def test_csv_export_per_record_type(uow: UnitOfWork, clock: Clock, tmp_path: Pat
     with one.open("w", encoding="utf-8", newline="") as out:
         assert csv_export.export_csv(uow, "patients", out, patient_id) == 1
     assert "Testpatient" in one.read_text(encoding="utf-8")
+
+
+def test_skipped_points_lower_the_exported_outcome(uow: UnitOfWork) -> None:
+    from mesoplan.domain.charting_points import PointChange, PointStatus
+
+    w = world(uow)
+    skips = [PointChange(f"thigh-left-lateral:{i}", PointStatus.SKIPPED) for i in range(5)]
+    sessions.record_session(uow, DR, w.course_id, two_lot_mix(), changes=skips)
+    bundle = fhir_export.patient_bundle(uow, w.patient_id)
+    (procedure,) = [
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Procedure"
+    ]
+    assert procedure["outcome"]["text"] == (
+        "session 1: 45 of 50 planned points injected, 9.000 mL delivered (chart not signed)"
+    )

@@ -93,7 +93,7 @@ def test_procedure_names_sites_performer_outcome_and_course(
     care_plan = of_type(resources, "CarePlan")[0]
     assert proc["basedOn"] == [{"reference": f"CarePlan/{care_plan['id']}"}]
     assert [c["coding"][0]["code"] for c in proc["bodySite"]] == ["61248009", "818981001"]
-    assert proc["outcome"]["text"].startswith("session 1: 41 of 43 planned points done")
+    assert proc["outcome"]["text"].startswith("session 1: 41 of 43 planned points injected")
     assert proc["performedPeriod"]["start"] == "2026-03-02T09:00:00+01:00"
     zones = of_type(resources, "BodyStructure")
     assert [e["valueReference"]["reference"] for e in proc["extension"]] == [

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ...domain.outcomes import Measurement, PhotoRef
 from ...domain.protocol import Protocol
@@ -158,3 +159,25 @@ def signature_entries(source: DatabaseSource) -> Iterator[SignatureEntry]:
             a.signature,
             a.text,
         )
+
+
+def delivered_ml(session: Session, session_id: int, planned_map_id: int, codes: bytes) -> float:
+    """The volume a session delivered: its planned map with the skipped points (status
+    bytes) and the stored changes (moved, other volume, added) replayed on it."""
+    import numpy as np
+
+    from ...domain.charting_points import STATUS_CODES, PointChange, PointStatus, deliver
+    from ..db.maps import decode_points, decode_status
+    from ..db.records import PlannedMapRow, SessionPointRow
+
+    planned = decode_points(session.get_one(PlannedMapRow, planned_map_id).data)
+    skipped = np.flatnonzero(decode_status(codes) == STATUS_CODES.index(PointStatus.SKIPPED))
+    changes = [PointChange(planned.ids[int(i)], PointStatus.SKIPPED) for i in skipped]
+    points = session.scalars(
+        select(SessionPointRow).where(SessionPointRow.session_id == session_id)
+    )
+    changes += [
+        PointChange(p.point_id, PointStatus(p.status), p.x_cm, p.y_cm, p.depth_mm, p.volume_ml)
+        for p in points
+    ]
+    return deliver(planned, changes).totals().volume_ml

@@ -31,6 +31,7 @@ from ..db.people import (
 )
 from ..db.records import CourseProtocolRow, CourseRow, ProtocolSnapshotRow, SessionRow
 from .db_rows import (
+    delivered_ml,
     measurement_entry,
     reaction_entries,
     signature_entries,
@@ -212,23 +213,27 @@ class DatabaseSource:
             )
 
     def sessions(self) -> Iterable[tuple[SessionEntry, Sequence[ZoneEntry]]]:
+        """Points injected from the status bytes; for one patient's export also the
+        volume delivered (replaying the stored changes on the planned map)."""
         r = SessionRow
         query = self._mine(
             select(r.id, r.course_id, r.patient_id, r.practitioner_id, r.number,
-                   r.performed_at, r.point_status, r.signed_at, r.notes)
+                   r.performed_at, r.point_status, r.signed_at, r.notes, r.planned_map_id)
             .where(r.deleted_at.is_(None)),
             r.patient_id,
         ).order_by(r.course_id, r.id)  # fmt: skip
         walk = CourseWalk(self)
-        for sid, course_id, patient_id, by, number, at, codes, signed_at, notes in self.stream(
-            query
-        ):
-            zones = walk.get(course_id)[2]
+        for row in self.stream(query):
+            zones = walk.get(row.course_id)[2]
+            codes = row.point_status
             done = sum(codes.count(bytes([c])) for c in DONE_CODES)
+            volume = None
+            if self.patient_id is not None:
+                volume = delivered_ml(self.session, row.id, row.planned_map_id, codes)
             entry = SessionEntry(
-                str(sid), str(course_id), str(patient_id), str(by), number, at,
-                tuple(z.key for z in zones), len(codes), done, None, signed_at is not None,
-                notes,
+                str(row.id), str(row.course_id), str(row.patient_id), str(row.practitioner_id),
+                row.number, row.performed_at, tuple(z.key for z in zones), len(codes), done,
+                volume, row.signed_at is not None, row.notes,
             )  # fmt: skip
             yield entry, zones
 

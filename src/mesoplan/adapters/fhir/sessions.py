@@ -112,7 +112,7 @@ def procedure(session: SessionEntry, zones: Sequence[ZoneEntry], refs: Refs) -> 
         "outcome": concept(
             text=(
                 f"session {session.number}: {session.points_done} of {session.points_planned} "
-                "planned points done"
+                "planned points injected"
                 + ("" if session.volume_ml is None else f", {session.volume_ml:.3f} mL delivered")
                 + ("" if session.signed else " (chart not signed)")
             )
