@@ -105,6 +105,7 @@ if TYPE_CHECKING:
         ReactionSeverity,
         assess_reaction,
     )
+    from .domain.record_errors import ConflictError, NotFoundError, RefusedError
     from .domain.rescheduling import mark_done, mark_missed, move_session
     from .domain.safety import (
         DEFAULT_RULES,
@@ -126,6 +127,7 @@ if TYPE_CHECKING:
         load_protocol,
         load_protocol_library,
     )
+    from .services.unit_of_work import UnitOfWork
 
 __version__ = "0.1.0"
 
@@ -141,6 +143,7 @@ __all__ = [
     "CapUse",
     "ChartingError",
     "ClinicCalendar",
+    "ConflictError",
     "CourseRequest",
     "CourseReview",
     "CourseSchedule",
@@ -163,6 +166,7 @@ __all__ = [
     "MixCheck",
     "Needle",
     "NeedleInsertion",
+    "NotFoundError",
     "OutcomeError",
     "OutcomeReview",
     "Override",
@@ -190,6 +194,7 @@ __all__ = [
     "ReactionFlag",
     "ReactionLimit",
     "ReactionSeverity",
+    "RefusedError",
     "RulePlan",
     "SafetyError",
     "ScheduleError",
@@ -202,6 +207,7 @@ __all__ = [
     "Signature",
     "SignedRecordError",
     "Source",
+    "UnitOfWork",
     "WindowSettings",
     "WindowStep",
     "Zone",
