@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
 from .errors import PlanningError
 from .shapes import Ellipse, Point, PolygonShape, Shape, polygon_area
 
 
-@dataclass(frozen=True)
-class ZoneMeasurement:
+class ZoneMeasurement(NamedTuple):
     """A patient measurement a zone may scale by (tape measure, centimetres)."""
 
     name: str
@@ -28,8 +28,7 @@ class ZoneMeasurement:
     max_cm: float
 
 
-@dataclass(frozen=True)
-class Frame:
+class Frame(NamedTuple):
     """A zone's coordinate frame: zones that share a frame share one chart."""
 
     id: str
@@ -43,8 +42,7 @@ class Frame:
         return f"origin: {self.origin}; x: {self.x_axis}; y: {self.y_axis}"
 
 
-@dataclass(frozen=True)
-class BodySite:
+class BodySite(NamedTuple):
     """A coded body site (SNOMED CT by default)."""
 
     code: str
@@ -101,7 +99,7 @@ class Zone:
     custom: bool = False
     note: str | None = field(default=None, compare=False)
 
-    @property
+    @cached_property
     def area_cm2(self) -> float:
         """Area inside the outline (exclusions not subtracted)."""
         return polygon_area(self.outline_cm)
@@ -115,12 +113,14 @@ class Zone:
         """Where a capped map is gathered: ``centre_cm`` or the outline's centroid."""
         if self.centre_cm is not None:
             return self.centre_cm
-        from shapely import Polygon
-
-        c = Polygon(self.outline_cm).centroid
+        c = self.outline().geometry().centroid
         return (float(c.x), float(c.y))
 
     def outline(self) -> PolygonShape:
+        return self._outline
+
+    @cached_property
+    def _outline(self) -> PolygonShape:
         return PolygonShape(self.outline_cm)
 
     def scaled_to(self, measurements: Mapping[str, float]) -> Zone:

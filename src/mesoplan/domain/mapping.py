@@ -66,19 +66,38 @@ def lattice(
     """Every lattice point inside ``bounds`` (xmin, ymin, xmax, ymax), rows from the top
     down and left to right. Hexagonal rows are sqrt(3)/2 spacing apart, every other row
     shifted by half a spacing, so each point's six neighbours are one spacing away."""
+    xs, ys = _rows(bounds, spacing_cm, pattern)
+    keep = (xs >= bounds[0]) & (xs <= bounds[2])
+    return xs[keep], ys[keep]
+
+
+def _rows(
+    bounds: tuple[float, float, float, float], spacing_cm: float, pattern: str
+) -> tuple[FloatArray, FloatArray]:
+    """The lattice rows within the bounds' y range; each row runs a little past the
+    x range (at most one spacing on either side)."""
     xmin, ymin, xmax, ymax = bounds
     dy = spacing_cm * (math.sqrt(3.0) / 2.0 if pattern == "hex" else 1.0)
     rows = np.arange(math.floor(ymax / dy), math.ceil(ymin / dy) - 1, -1, dtype=np.int64)
-    cols = np.arange(
-        math.floor(xmin / spacing_cm) - 1, math.ceil(xmax / spacing_cm) + 1, dtype=np.int64
-    )
+    cols = np.arange(math.floor(xmin / spacing_cm), math.ceil(xmax / spacing_cm) + 1)
     shift = (rows % 2) * 0.5 if pattern == "hex" else np.zeros(rows.shape[0])
-    x = (cols[np.newaxis, :] + shift[:, np.newaxis]) * spacing_cm
-    y = np.broadcast_to((rows * dy)[:, np.newaxis], x.shape)
-    xs = np.asarray(x, dtype=np.float64).ravel()
-    ys = np.asarray(y, dtype=np.float64).ravel()
-    keep = (xs >= xmin) & (xs <= xmax) & (ys >= ymin) & (ys <= ymax)
-    return xs[keep], ys[keep]
+    xs = ((cols[np.newaxis, :] + shift[:, np.newaxis]) * spacing_cm).ravel()
+    ys = np.repeat(rows * dy, cols.shape[0])
+    return xs.astype(np.float64, copy=False), ys.astype(np.float64, copy=False)
+
+
+@dataclass(frozen=True, eq=False)
+class Region:
+    """Where points may stand: inside ``shell``, outside every ``hole`` (all prepared).
+    ``exclusions`` are the ones that reach into the zone, one per hole."""
+
+    shell: Any
+    holes: tuple[Any, ...]
+    exclusions: tuple[Exclusion, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return bool(self.shell.is_empty)
 
 
 def allowed_region(
@@ -86,46 +105,54 @@ def allowed_region(
     spacing_cm: float,
     exclusions: Sequence[Exclusion] = (),
     patch: Shape | None = None,
-) -> Any:
-    """Where points may stand: the outline shrunk by half a spacing, inside the patch if
-    any, less every exclusion grown by its margin. One prepared shapely geometry."""
+) -> Region:
+    """The outline shrunk by half a spacing (inside the patch, if any), less every
+    exclusion grown by its margin. Margins grow with mitred corners, which keeps points
+    a little further off, never nearer. Exclusions that do not reach the outline drop."""
     import shapely
 
-    region = outline.geometry().buffer(-spacing_cm / 2.0)
+    zone = outline.geometry()
+    shell = zone.buffer(-spacing_cm / 2.0)
     if patch is not None:
-        region = region.intersection(patch.geometry())
-    holes = [
-        e.shape.geometry().buffer(e.margin_for(spacing_cm))
-        if e.margin_for(spacing_cm) > 0
-        else e.shape.geometry()
-        for e in exclusions
-    ]
-    if holes:
-        region = region.difference(shapely.union_all(holes))
-    shapely.prepare(region)
-    return region
+        shell = shell.intersection(patch.geometry())
+    grown = [(e, _grown(e, spacing_cm)) for e in exclusions]
+    kept = [(e, g) for e, g in grown if g.intersects(zone)]
+    holes = tuple(g for _, g in kept)
+    shapely.prepare(shell)
+    shapely.prepare(holes)
+    return Region(shell, holes, tuple(e for e, _ in kept))
+
+
+def _grown(e: Exclusion, spacing_cm: float) -> Any:
+    margin = e.margin_for(spacing_cm)
+    hole = e.shape.geometry()
+    return hole.buffer(margin, join_style="mitre") if margin > 0 else hole
 
 
 def touching(outline: Shape, exclusions: Sequence[Exclusion], spacing_cm: float) -> list[Exclusion]:
     """The exclusions that reach into ``outline`` (their margin included)."""
     shell = outline.geometry()
-    return [
-        e
-        for e in exclusions
-        if e.shape.geometry().buffer(e.margin_for(spacing_cm)).intersects(shell)
-    ]
+    return [e for e in exclusions if _grown(e, spacing_cm).intersects(shell)]
 
 
-def fill(region: Any, spacing_cm: float, pattern: str) -> tuple[FloatArray, FloatArray]:
-    """The lattice points strictly inside ``region``."""
+def fill(region: Region, spacing_cm: float, pattern: str) -> tuple[FloatArray, FloatArray]:
+    """The lattice points strictly inside the shell and not inside a hole. Holes are
+    tested only on the points inside their bounding box."""
     import shapely
 
     if region.is_empty:
         empty = np.zeros(0)
         return empty, empty.copy()
-    x, y = lattice(region.bounds, spacing_cm, pattern)
-    inside = shapely.contains_xy(region, x, y)
-    return x[inside], y[inside]
+    x, y = _rows(region.shell.bounds, spacing_cm, pattern)  # contains_xy trims the ends
+    inside = shapely.contains_xy(region.shell, x, y)
+    x, y = x[inside], y[inside]
+    keep = np.ones(x.shape[0], dtype=bool)
+    for hole in region.holes:
+        xmin, ymin, xmax, ymax = hole.bounds
+        near = np.flatnonzero((x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax))
+        if near.size:
+            keep[near[shapely.contains_xy(hole, x[near], y[near])]] = False
+    return x[keep], y[keep]
 
 
 def nearest(x: FloatArray, y: FloatArray, centre: Point, count: int) -> IntArray:
@@ -166,6 +193,6 @@ def split_volume(total_ml: float, count: int) -> FloatArray:
         return np.zeros(0)
     units = round(total_ml * MICROLITRES_PER_ML)
     base, extra = divmod(units, count)
-    i = np.arange(count, dtype=np.int64)
-    bump = ((i + 1) * extra) // count - (i * extra) // count
-    return (base + bump).astype(np.float64) / MICROLITRES_PER_ML
+    share = np.full(count, base, dtype=np.int64)
+    share[(np.arange(1, extra + 1, dtype=np.int64) * count) // extra - 1] += 1
+    return share.astype(np.float64) / MICROLITRES_PER_ML

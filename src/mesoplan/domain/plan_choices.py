@@ -8,7 +8,7 @@ about. Nothing here widens a range silently.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import PlanningError
 from .plan_model import Override, PlanWarning
@@ -17,8 +17,7 @@ from .protocol import AreaRule, Protocol, Range
 UNITS = {"spacing_cm": "cm", "depth_mm": "mm", "volume_ml": "mL"}
 
 
-@dataclass(frozen=True)
-class RuleChoice:
+class RuleChoice(NamedTuple):
     spacing_cm: float
     depth_mm: float
     volume_ml: float

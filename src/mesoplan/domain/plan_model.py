@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .anatomy import Exclusion, Zone
 from .mapping import InjectionMap
 from .shapes import Shape
 
 
-@dataclass(frozen=True)
-class PlanWarning:
+class PlanWarning(NamedTuple):
     """Something the practitioner should know; ``code`` is stable, ``message`` is prose."""
 
     code: str
     message: str
 
 
-@dataclass(frozen=True)
-class Override:
+class Override(NamedTuple):
     """An explicit choice outside the protocol's range, with the reason, kept in the plan.
 
     ``field``: ``spacing_cm``, ``depth_mm`` or ``volume_ml.<group>`` (e.g.
@@ -92,8 +91,7 @@ class ZonePlan:
         return self.points.total_volume_ml
 
 
-@dataclass(frozen=True)
-class CapUse:
+class CapUse(NamedTuple):
     """A point cap of a rule and how many points it allowed."""
 
     group: str | None
@@ -102,11 +100,10 @@ class CapUse:
     point_count: int
 
 
-@dataclass(frozen=True)
-class RulePlan:
+class RulePlan(NamedTuple):
     """Totals for one area rule across all its zones in the plan."""
 
-    index: int
+    rule_index: int
     groups: tuple[str, ...]
     route: str
     zones: tuple[str, ...]
@@ -119,8 +116,7 @@ class RulePlan:
     caps: tuple[CapUse, ...]
 
 
-@dataclass(frozen=True)
-class ReactionLimit:
+class ReactionLimit(NamedTuple):
     """An expected reaction and how long it may last (from the protocol)."""
 
     kind: str

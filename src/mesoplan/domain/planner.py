@@ -22,7 +22,7 @@ import numpy as np
 
 from .anatomy import Exclusion, Zone, check_measurements, get_zone, zones_in_group
 from .errors import PlanningError
-from .mapping import PATTERNS, InjectionMap, allowed_region, fill, split_volume, touching
+from .mapping import PATTERNS, InjectionMap, allowed_region, fill, split_volume
 from .plan_caps import FilledZone, apply_caps, cap_uses
 from .plan_choices import RuleChoice, check_overrides, resolve_choices
 from .plan_model import (
@@ -90,7 +90,7 @@ def plan(
     return Plan(
         protocol_id=protocol.id,
         protocol_version=protocol.version,
-        protocol_hash=protocol.content_hash,
+        protocol_hash=_content_hash(protocol),
         protocol_title=protocol.title,
         pattern=pattern,
         measurements=tuple(sorted(given.items())),
@@ -106,6 +106,21 @@ def plan(
         overrides=tuple(overrides),
         needle=needle,
     )
+
+
+_HASHES: dict[int, tuple[Protocol, str]] = {}
+
+
+def _content_hash(protocol: Protocol) -> str:
+    """``protocol.content_hash``, remembered for the last few protocols (a protocol is
+    immutable; the entry holds the protocol, so its id cannot be reused meanwhile)."""
+    hit = _HASHES.get(id(protocol))
+    if hit is not None and hit[0] is protocol:
+        return hit[1]
+    if len(_HASHES) >= 16:
+        _HASHES.pop(next(iter(_HASHES)))
+    _HASHES[id(protocol)] = (protocol, protocol.content_hash)
+    return _HASHES[id(protocol)][1]
 
 
 def _scaled_zones(zones: Sequence[str | Zone], measurements: Mapping[str, float]) -> list[Zone]:
@@ -169,11 +184,10 @@ def _fill(
     exclusions: Sequence[Exclusion],
 ) -> FilledZone:
     given = tuple(zone.exclusions) + tuple(e for e in exclusions if e.zone in (None, zone.id))
-    mine = tuple(touching(zone.outline(), given, choice.spacing_cm))
     patch = next((p.shape for p in patches if p.zone in (None, zone.id)), None)
-    region = allowed_region(zone.outline(), choice.spacing_cm, mine, patch)
+    region = allowed_region(zone.outline(), choice.spacing_cm, given, patch)
     x, y = fill(region, choice.spacing_cm, pattern)
-    return FilledZone(zone, rule_index, mine, patch, x, y, lattice_count=int(x.shape[0]))
+    return FilledZone(zone, rule_index, region.exclusions, patch, x, y, int(x.shape[0]))
 
 
 def _finish(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -38,9 +39,19 @@ class Ellipse:
         return ellipse_points(self.cx_cm, self.cy_cm, self.rx_cm, self.ry_cm, circumscribed=True)
 
     def geometry(self) -> Any:
+        """A polygon just around the ellipse (vertices outside it, edges touching it)."""
+        return self._geometry
+
+    @cached_property
+    def _geometry(self) -> Any:
         from shapely import Polygon
 
-        return Polygon(self.ring())
+        k = 1.0 / math.cos(math.pi / ELLIPSE_SEGMENTS)
+        t = np.linspace(0.0, 2.0 * math.pi, ELLIPSE_SEGMENTS, endpoint=False)
+        ring = np.column_stack(
+            (self.cx_cm + self.rx_cm * k * np.cos(t), self.cy_cm + self.ry_cm * k * np.sin(t))
+        )
+        return Polygon(ring)
 
     def to_dict(self) -> dict[str, Any]:
         if self.rx_cm == self.ry_cm:
@@ -72,6 +83,10 @@ class PolygonShape:
         return list(self.points)
 
     def geometry(self) -> Any:
+        return self._geometry
+
+    @cached_property
+    def _geometry(self) -> Any:
         from shapely import Polygon
 
         return Polygon(self.points)
@@ -123,8 +138,9 @@ def mirrored(right_half: list[Point]) -> tuple[Point, ...]:
 
 def polygon_area(points: tuple[Point, ...] | list[Point]) -> float:
     """Shoelace area of a simple polygon, in cm²."""
-    if len(points) < 3:
-        return 0.0
-    xs = np.array([p[0] for p in points])
-    ys = np.array([p[1] for p in points])
-    return float(abs(np.dot(xs, np.roll(ys, -1)) - np.dot(ys, np.roll(xs, -1))) / 2.0)
+    n = len(points)
+    twice = sum(
+        points[i][0] * points[(i + 1) % n][1] - points[(i + 1) % n][0] * points[i][1]
+        for i in range(n)
+    )
+    return abs(twice) / 2.0 if n >= 3 else 0.0

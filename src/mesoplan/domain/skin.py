@@ -7,19 +7,17 @@ between the shallow and the deep estimate of a boundary is reported as straddlin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Boundary:
+class Boundary(NamedTuple):
     """The depth of the bottom of a layer, as a range (mm from the surface)."""
 
     min_mm: float
     max_mm: float
 
 
-@dataclass(frozen=True)
-class SkinSite:
+class SkinSite(NamedTuple):
     name: str
     epidermis_bottom: Boundary
     dermis_bottom: Boundary

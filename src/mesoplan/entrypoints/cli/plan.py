@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from .common import fail, user_errors
+from .common import fail, settings, user_errors
 from .schedule_options import (
     DEFAULT_TIME,
     DEFAULT_ZONE,
@@ -55,6 +55,15 @@ def load_protocol_choice(protocol_id: str | None, protocol_file: Path | None) ->
         with user_errors():
             return load_protocol(protocol_file)
     assert protocol_id is not None
+    from ...protocols.library import BUILTIN_IDS
+
+    if protocol_id in BUILTIN_IDS and not settings().protocol_path:
+        # Only the built-ins are in the library: read just the one asked for.
+        from ...domain.protocol_text import parse_protocol_text
+        from ...protocols.library import export_builtin_text
+
+        text = export_builtin_text(protocol_id)
+        return parse_protocol_text(text, filename=f"<builtin>/{protocol_id}.toml")
     return find(library(), protocol_id, None)
 
 
