@@ -13,6 +13,7 @@ from .lazy import lazy_group
 COMMANDS: dict[str, str] = {
     "protocols": "mesoplan.entrypoints.cli.protocols:protocols_app",
     "fhir": "mesoplan.entrypoints.cli.fhir:fhir_app",
+    "export": "mesoplan.entrypoints.cli.export:export_app",
     "zones": "mesoplan.entrypoints.cli.zones:zones_app",
     "plan": "mesoplan.entrypoints.cli.plan:plan_command",
     "demo-plans": "mesoplan.entrypoints.cli.demo:demo_plans",
