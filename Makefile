@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml
 ## The main job.
 run: install
 	$(VENV)/bin/mesoplan protocols list
+	$(VENV)/bin/mesoplan demo-plans --output $(DEMO_DIR)
 
 ## Every test: unit, integration (SQLite and, when MESOPLAN_TEST_DATABASE_URL is set,
 ## PostgreSQL) and end-to-end.

@@ -204,3 +204,11 @@ def test_patches_from_geojson_keep_their_zone() -> None:
     }
     patches = patches_from_geojson(coll, "p.geojson")
     assert [p.zone for p in patches] == ["thigh-left-lateral", None]
+
+
+def test_every_zone_and_measurement_is_documented() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "zones.md").read_text("utf-8")
+    missing = [name for name in [*ZONES, *ZONE_MEASUREMENTS] if f"`{name}`" not in text]
+    assert not missing, f"missing from docs/zones.md: {missing}"

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -165,3 +166,25 @@ def test_csv_has_one_row_per_point() -> None:
         "point_id", "zone", "group", "x_cm", "y_cm", "depth_mm", "volume_ml", "layer"
     }  # fmt: skip
     assert abs(sum(float(r["volume_ml"]) for r in rows) - 12.0) <= 0.001
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def keys(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in keys(v)}
+    return set()
+
+
+def test_every_json_key_and_warning_code_is_documented() -> None:
+    text = (DOCS / "plan-json.md").read_text(encoding="utf-8")
+    data = plan_to_dict(custom_plan())
+    data["zones"][0]["exclusions"].append(Ellipse(0, 0, 1, 2).to_dict())
+    data["measurements"] = {}  # its keys are measurement names (docs/zones.md)
+    missing = sorted(k for k in keys(data) | {"sessions", "follow_up"} if f"`{k}`" not in text)
+    assert not missing, f"keys missing from docs/plan-json.md: {missing}"
+    codes = plan_schema()["properties"]["warnings"]["items"]["properties"]["code"]["enum"]
+    assert [c for c in codes if f"`{c}`" not in text] == []
