@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,17 @@ import typer
 
 from .common import fail, user_errors
 from .protocols import find, library
+from .schedule_options import (
+    DEFAULT_TIME,
+    DEFAULT_ZONE,
+    ClosedOpt,
+    HolidayOpt,
+    MaintenanceOpt,
+    ScheduleOptions,
+    TimeOpt,
+    ZoneOpt,
+    build_schedule,
+)
 
 fhir_app = typer.Typer(
     help="FHIR R4: protocols as PlanDefinitions, $apply to a patient, import.",
@@ -42,42 +52,31 @@ def protocol_command(
     write_json(plan_definition(find(library(), protocol_id, version)), output)
 
 
-def parse_date(text: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        fail(f"{option}: {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-03-02")
-
-
-def parse_time(text: str, option: str) -> dt.time:
-    try:
-        return dt.time.fromisoformat(text)
-    except ValueError:
-        fail(f"{option}: {text!r} is not a time of day; use HH:MM, e.g. 09:30")
-
-
 @fhir_app.command("apply")
 def apply_command(
     protocol_id: str = typer.Argument(..., metavar="PROTOCOL", help="protocol id"),
     patient: str = typer.Option(..., "--patient", help="the patient's FHIR id"),
-    start: str = typer.Option(..., "--start", help="date of the first session, YYYY-MM-DD"),
-    at: str = typer.Option("09:00", "--at", help="time of day of the sessions, HH:MM"),
-    zone: str = typer.Option("UTC", "--zone", help="the clinic's IANA time zone"),
+    start: str = typer.Option(..., "--start", metavar="YYYY-MM-DD", help="first session's date"),
+    time: TimeOpt = DEFAULT_TIME,
+    tz: ZoneOpt = DEFAULT_ZONE,
+    closed: ClosedOpt = None,
+    holiday: HolidayOpt = None,
+    maintenance_months: MaintenanceOpt = None,
     version: str | None = typer.Option(None, "--version", help="a version (default: latest)"),
     output: Path | None = typer.Option(None, "--output", "-o", help="write to this file"),
 ) -> None:
     """$apply: the protocol's course for a patient from a start date, as an R4 CarePlan
-    with a RequestGroup whose actions are the dated sessions."""
+    with a RequestGroup whose actions are the dated sessions (the course calendar options
+    are those of `mesoplan plan --start`)."""
     from ...adapters.fhir import apply_care_plan
     from ...adapters.fhir.apply import is_fhir_id
-    from ...domain.scheduling import schedule_course
 
     if not is_fhir_id(patient):
         fail(f"--patient: {patient!r} is not a FHIR id (1 to 64 of A-Z a-z 0-9 - .)")
     protocol = find(library(), protocol_id, version)
-    day, time = parse_date(start, "--start"), parse_time(at, "--at")
+    options = ScheduleOptions(start, time, tz, closed, tuple(holiday or ()), maintenance_months)
     with user_errors():
-        schedule = schedule_course(protocol, day, at=time, zone=zone)
+        schedule = build_schedule(protocol, options)
         write_json(apply_care_plan(schedule, f"Patient/{patient}"), output)
 
 
