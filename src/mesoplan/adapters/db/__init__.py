@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import people, records, stock
+from . import accounts, people, records, stock
 from .base import Base
 from .engine import make_engine, normalise_url, session_factory
 
@@ -10,6 +10,7 @@ metadata = Base.metadata
 
 __all__ = [
     "Base",
+    "accounts",
     "make_engine",
     "metadata",
     "normalise_url",

@@ -1,0 +1,111 @@
+"""FastAPI dependencies as ``Annotated`` aliases: who calls (401 without valid
+credentials), whether their role holds a route's permission (403), the request context
+that makes units of work, pagination and If-Match."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from ...services.accounts import Principal
+from ...services.auth import authenticate
+from ...services.scoped import ClinicUnitOfWork, Precondition
+from .pagination import PageParams, page_params
+from .permissions import PERMISSIONS, allowed
+from .state import AppState
+
+bearer = HTTPBearer(
+    auto_error=False,
+    description="A login token from POST /auth/login (mpt_...) or an API key (mpk_...).",
+)
+
+
+def app_state(request: Request) -> AppState:
+    state: AppState = request.app.state.mesoplan
+    return state
+
+
+State = Annotated[AppState, Depends(app_state)]
+
+
+def principal(
+    state: State,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise HTTPException(401, "sign in: send Authorization: Bearer <token>", _challenge())
+    who = authenticate(state.plain(), credentials.credentials)
+    if who is None:
+        raise HTTPException(401, "the token or key is unknown, expired or revoked", _challenge())
+    return who
+
+
+def _challenge() -> dict[str, str]:
+    return {"WWW-Authenticate": "Bearer"}
+
+
+@dataclass(frozen=True)
+class Context:
+    """The caller, the app state and the route (``POST /patients``) being served."""
+
+    who: Principal
+    state: AppState
+    action: str
+
+    def read(self) -> ClinicUnitOfWork:
+        return self.state.read(self.who)
+
+    def write(self, precondition: Precondition | None = None) -> ClinicUnitOfWork:
+        return self.state.write(self.who, self.action, precondition)
+
+
+def allow(permission: str) -> Callable[..., Context]:
+    """The dependency of a route that needs ``permission``."""
+    if permission not in PERMISSIONS:
+        raise KeyError(permission)
+
+    def dependency(
+        request: Request, state: State, who: Annotated[Principal, Depends(principal)]
+    ) -> Context:
+        if not allowed(permission, who.role):
+            raise HTTPException(403, f"a {who.role} may not do this (needs {permission})")
+        route = request.scope.get("route")
+        path = getattr(route, "path", request.url.path)
+        return Context(who, state, f"{request.method} {path}")
+
+    dependency.permission = permission  # type: ignore[attr-defined]
+    return dependency
+
+
+Authenticated = Annotated[Context, Depends(allow("authenticated"))]
+Reader = Annotated[Context, Depends(allow("records:read"))]
+ClinicAdmin = Annotated[Context, Depends(allow("clinic:manage"))]
+UserAdmin = Annotated[Context, Depends(allow("users:manage"))]
+AuditReader = Annotated[Context, Depends(allow("audit:read"))]
+PatientWriter = Annotated[Context, Depends(allow("patients:write"))]
+StockWriter = Annotated[Context, Depends(allow("stock:write"))]
+CalendarWriter = Annotated[Context, Depends(allow("calendar:write"))]
+ReactionWriter = Annotated[Context, Depends(allow("reactions:write"))]
+ProtocolWriter = Annotated[Context, Depends(allow("protocols:write"))]
+Planner = Annotated[Context, Depends(allow("plans:write"))]
+Charter = Annotated[Context, Depends(allow("sessions:chart"))]
+Signer = Annotated[Context, Depends(allow("sessions:sign"))]
+Cosigner = Annotated[Context, Depends(allow("sessions:cosign"))]
+Recaller = Annotated[Context, Depends(allow("recall:write"))]
+Paging = Annotated[PageParams, Depends(page_params)]
+
+
+def if_match_header(
+    if_match: Annotated[
+        str | None,
+        Header(description="the ETag of the resource as last read (required to change it)"),
+    ] = None,
+) -> str | None:
+    return if_match
+
+
+IfMatch = Annotated[str | None, Depends(if_match_header)]

@@ -1,0 +1,2 @@
+"""Request and response bodies: ``XCreate`` / ``XUpdate`` in, ``XRead`` out, each with
+an example in the OpenAPI document."""

@@ -1,0 +1,201 @@
+"""Schemas of protocols, zones, plan previews and courses."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .base import FindingRead, example, strict_example
+
+_ZONES = ["thigh-left-lateral", "thigh-right-lateral"]
+
+
+class ProtocolRead(BaseModel):
+    model_config = example(
+        id="cellulite",
+        version="1.0.0",
+        key="cellulite@1.0.0",
+        title="Cellulite (thighs, hips, stomach)",
+        indication="cellulite",
+        hash="sha256:4be1...",
+        origin="builtin",
+        uploaded_at=None,
+    )
+
+    id: str
+    version: str
+    key: str
+    title: str
+    indication: str
+    hash: str
+    origin: Literal["builtin", "clinic"]
+    uploaded_at: datetime | None
+
+
+class ProtocolDetailRead(ProtocolRead):
+    """A protocol with its whole validated content."""
+
+    model_config = example(
+        id="cellulite",
+        version="1.0.0",
+        key="cellulite@1.0.0",
+        title="Cellulite (thighs, hips, stomach)",
+        indication="cellulite",
+        hash="sha256:4be1...",
+        origin="builtin",
+        uploaded_at=None,
+        content={"id": "cellulite", "version": "1.0.0", "phases": []},
+    )
+
+    content: dict[str, Any]
+
+
+class ZoneRead(BaseModel):
+    model_config = example(
+        id="thigh-left-lateral",
+        group="thighs",
+        title="Left thigh, lateral",
+        laterality="left",
+        area_cm2=412.5,
+        measurements=["thigh_circumference_cm", "thigh_length_cm"],
+    )
+
+    id: str
+    group: str
+    title: str
+    laterality: str | None
+    area_cm2: float
+    measurements: list[str]
+
+
+class OverrideCreate(BaseModel):
+    model_config = strict_example(field="depth_mm", value=4.5, reason="thick fat layer")
+
+    field: str = Field(min_length=1, max_length=64)
+    value: float = Field(allow_inf_nan=False)
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class PlanCreate(BaseModel):
+    """A built-in or clinic protocol by ``protocol`` (``id`` or ``id@version``), or a
+    protocol's TOML text in ``protocol_toml``; zones and the patient's measurements."""
+
+    model_config = strict_example(
+        protocol="cellulite",
+        zones=_ZONES,
+        measurements={"thigh_circumference_cm": 58.0},
+        pattern="hex",
+        start_date="2025-03-10",
+    )
+
+    protocol: str | None = Field(None, min_length=1, max_length=100)
+    protocol_toml: str | None = Field(None, min_length=1, max_length=200_000)
+    zones: list[str] = Field(min_length=1, max_length=40)
+    measurements: dict[str, float] = Field(default_factory=dict, max_length=40)
+    spacing_cm: float | None = Field(None, gt=0, allow_inf_nan=False)
+    depth_mm: float | None = Field(None, gt=0, allow_inf_nan=False)
+    volume_ml: dict[str, float] = Field(default_factory=dict, max_length=20)
+    pattern: Literal["hex", "square"] = "hex"
+    overrides: list[OverrideCreate] = Field(default_factory=list, max_length=10)
+    start_date: date | None = None
+    at: time = time(9, 0)
+    timezone: str | None = Field(None, max_length=64)
+
+
+class PlanRead(BaseModel):
+    """The plan JSON (docs/plan-json.md): protocol, zones with their points, totals."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "format_version": 1,
+                    "protocol": {"id": "cellulite", "version": "1.0.0", "hash": "sha256:4be1..."},
+                    "pattern": "hex",
+                    "zones": [{"zone": "thigh-left-lateral", "point_count": 25, "points": []}],
+                    "totals": {"point_count": 50, "volume_ml": 10.0},
+                    "warnings": [],
+                }
+            ]
+        },
+    )
+
+    format_version: int
+    protocol: dict[str, Any]
+    zones: list[dict[str, Any]]
+    totals: dict[str, Any]
+    warnings: list[dict[str, Any]]
+
+
+class CourseCreate(BaseModel):
+    """Start a course: planned now from ``protocol`` and ``zones`` (or from an approved
+    ``plan`` document), screened, scheduled from ``start_date``."""
+
+    model_config = strict_example(
+        protocol="cellulite",
+        zones=_ZONES,
+        measurements={"thigh_circumference_cm": 58.0},
+        start_date="2025-03-10",
+        at="09:30:00",
+        overrides={},
+    )
+
+    protocol: str = Field(min_length=1, max_length=100)
+    zones: list[str] = Field(default_factory=list, max_length=40)
+    measurements: dict[str, float] = Field(default_factory=dict, max_length=40)
+    plan: dict[str, Any] | None = None
+    start_date: date
+    at: time = time(9, 0)
+    timezone: str | None = Field(None, max_length=64)
+    overrides: dict[str, str] = Field(default_factory=dict, max_length=20)
+
+
+class CourseUpdate(BaseModel):
+    """Date the course again from a new start (same protocol, same plan)."""
+
+    model_config = strict_example(start_date="2025-03-17", at="10:00:00")
+
+    start_date: date
+    at: time = time(9, 0)
+    timezone: str | None = Field(None, max_length=64)
+
+
+class CourseRead(BaseModel):
+    model_config = example(
+        id=3,
+        patient_id=7,
+        protocol="cellulite@1.0.0",
+        protocol_hash="sha256:4be1...",
+        zones=_ZONES,
+        start_date="2025-03-10",
+        point_count=50,
+        volume_ml=10.0,
+        sessions=[{"number": 1, "phase": "attack", "date": "2025-03-10"}],
+        follow_up=[{"date": "2025-06-10", "reason": "review"}],
+        findings=[],
+        plan_hash="sha256:77c0...",
+    )
+
+    id: int
+    patient_id: int
+    protocol: str
+    protocol_hash: str
+    zones: list[str]
+    start_date: date
+    point_count: int
+    volume_ml: float
+    sessions: list[dict[str, Any]]
+    follow_up: list[dict[str, Any]]
+    findings: list[FindingRead]
+    plan_hash: str
+
+
+class ReviewRead(BaseModel):
+    model_config = example(protocol_key="cellulite@1.0.0", all_as_expected=True, outcomes=[])
+
+    protocol_key: str
+    all_as_expected: bool
+    outcomes: list[dict[str, Any]]

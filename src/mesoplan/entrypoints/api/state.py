@@ -1,0 +1,51 @@
+"""What the app holds between requests: the engine, the session factory, the clock and
+the settings; it makes the units of work the routes hand to the use cases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from ...services.scoped import ClinicUnitOfWork, Precondition
+from ...services.unit_of_work import UnitOfWork, utc_now
+from .settings import ApiSettings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from ...config import Settings
+    from ...services.accounts import Principal
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    api: ApiSettings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    clock: Callable[[], datetime] = utc_now
+
+    def plain(self) -> UnitOfWork:
+        """Not scoped to a clinic: only to find who calls."""
+        return UnitOfWork(self.sessions, self.clock)
+
+    def read(self, who: Principal) -> ClinicUnitOfWork:
+        return ClinicUnitOfWork(self.sessions, who.clinic_id, None, self.clock)
+
+    def write(
+        self, who: Principal, action: str, precondition: Precondition | None = None
+    ) -> ClinicUnitOfWork:
+        label = f"{who.username} ({who.role})"
+        return self.write_for(who.clinic_id, label, action, precondition)
+
+    def write_for(
+        self, clinic_id: int, label: str, action: str, precondition: Precondition | None = None
+    ) -> ClinicUnitOfWork:
+        """A write in clinic ``clinic_id``, audited as ``label`` doing ``action``."""
+        from ...adapters.db.audit import Actor
+
+        actor = Actor(label, action)
+        return ClinicUnitOfWork(self.sessions, clinic_id, actor, self.clock, precondition)

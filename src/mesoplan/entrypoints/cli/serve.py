@@ -1,0 +1,31 @@
+"""``mesoplan serve``: run the HTTP API with uvicorn (FastAPI imported only here)."""
+
+from __future__ import annotations
+
+import typer
+
+from .common import settings, user_errors
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on.", min=1, max=65535),
+    migrate: bool = typer.Option(
+        True, "--migrate/--no-migrate", help="Bring the database schema up to date first."
+    ),
+    log_level: str = typer.Option("info", "--log-level", help="uvicorn's log level."),
+) -> None:
+    """Serve the REST API (OpenAPI at /openapi.json, interactive docs at /docs)."""
+    import uvicorn
+
+    from ...adapters.db import make_engine
+    from ...adapters.db.migrate import upgrade
+    from ..api import create_app
+
+    s = settings()
+    with user_errors():
+        engine = make_engine(s.resolved_database_url())
+        if migrate:
+            upgrade(engine)
+        app = create_app(s, engine=engine)
+    uvicorn.run(app, host=host, port=port, log_level=log_level)
