@@ -32,6 +32,8 @@ COMMANDS: dict[str, str] = {
     "reaction": "mesoplan.entrypoints.cli.followup:reaction_app",
     "measure": "mesoplan.entrypoints.cli.followup:measure_app",
     "demo": "mesoplan.entrypoints.cli.records_demo:demo",
+    "serve": "mesoplan.entrypoints.cli.serve:serve",
+    "audit": "mesoplan.entrypoints.cli.audit:audit_app",
 }
 
 app = typer.Typer(
