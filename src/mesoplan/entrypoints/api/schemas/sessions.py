@@ -121,10 +121,10 @@ class PointRead(BaseModel):
 
     id: str
     status: str
-    x_cm: float
-    y_cm: float
-    depth_mm: float
-    volume_ml: float
+    x_cm: float | None
+    y_cm: float | None
+    depth_mm: float | None
+    volume_ml: float | None
 
 
 class AddendumCreate(BaseModel):
