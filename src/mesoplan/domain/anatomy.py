@@ -10,7 +10,7 @@ zone line up across sessions and patients. The built-in zones live in ``zone_cat
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -97,7 +97,6 @@ class Zone:
     centre_cm: Point | None = None
     scale: tuple[float, float] = (1.0, 1.0)
     custom: bool = False
-    note: str | None = field(default=None, compare=False)
 
     @cached_property
     def area_cm2(self) -> float:

@@ -268,7 +268,8 @@ def _zone_warnings(zp: ZonePlan) -> list[PlanWarning]:
             PlanWarning(
                 "no_points",
                 f"zone {zp.zone.id} has no room for a point at {zp.spacing_cm:g} cm spacing "
-                "(points stay half a spacing inside the outline and off exclusions)",
+                "(points stay half a spacing inside the outline and off exclusions"
+                + (", inside the treatment patch)" if zp.patch is not None else ")"),
             )
         )
     if not fits_route(zp.layer, zp.route):
