@@ -119,6 +119,8 @@ def test_out_of_range_values_are_refused_unless_overridden_with_a_reason() -> No
         plan(CELLULITE, ["thigh-left-lateral"], overrides=[Override("depth_mm", 2.5, " ")])
     with pytest.raises(PlanningError, match="valid fields for protocol cellulite: spacing_cm"):
         plan(CELLULITE, ["thigh-left-lateral"], overrides=[Override("depth", 2.5, "x")])
+    unused = plan(CELLULITE, ["hip-left"], overrides=[Override("volume_ml.stomach", 1, "x")])
+    assert unused.warning_codes() == ["override_unused"]
 
 
 def test_slow_diffusing_mix_goes_to_the_deep_end() -> None:

@@ -63,15 +63,13 @@ def plan(
     rule_of = {z.id: _rule_index(protocol, z) for z in scaled}
     _check_overlaps(scaled)
     _check_targets(scaled, patches, exclusions)
-    ovs = check_overrides(protocol, overrides)
-    rule_indexes = sorted(set(rule_of.values()))
     choices, warnings = resolve_choices(
         protocol,
-        rule_indexes,
+        sorted(set(rule_of.values())),
         spacing_cm=spacing_cm,
         depth_mm=depth_mm,
         volume_ml=volume_ml or {},
-        overrides=ovs,
+        overrides=check_overrides(protocol, overrides),
     )
     filled = [
         _fill(z, rule_of[z.id], choices[rule_of[z.id]], pattern, patches, exclusions)
@@ -81,12 +79,7 @@ def plan(
     warnings += apply_caps(protocol, filled, choices, pattern)
     zone_plans, rule_plans, more = _finish(protocol, filled, choices, pattern, needle)
     warnings += more + _unused_measurements(scaled, given)
-    used = [o for o in overrides if _override_used(o, protocol, rule_indexes)]
-    warnings += [
-        PlanWarning("override_unused", f"override {o.field} applies to no zone of this plan")
-        for o in overrides
-        if o not in used
-    ]
+    warnings += _unused_overrides(protocol, overrides, sorted(choices))
     return Plan(
         protocol_id=protocol.id,
         protocol_version=protocol.version,
@@ -96,15 +89,17 @@ def plan(
         measurements=tuple(sorted(given.items())),
         zones=tuple(zone_plans),
         rules=tuple(rule_plans),
-        expected_reactions=tuple(
-            ReactionLimit(
-                r.kind, r.max_duration_min, r.condition.describe() if r.condition else None
-            )
-            for r in protocol.expected_reactions
-        ),
+        expected_reactions=_reactions(protocol),
         warnings=tuple(warnings),
         overrides=tuple(overrides),
         needle=needle,
+    )
+
+
+def _reactions(protocol: Protocol) -> tuple[ReactionLimit, ...]:
+    return tuple(
+        ReactionLimit(r.kind, r.max_duration_min, r.condition.describe() if r.condition else None)
+        for r in protocol.expected_reactions
     )
 
 
@@ -313,8 +308,19 @@ def _unused_measurements(zones: list[Zone], given: Mapping[str, float]) -> list[
     ]
 
 
-def _override_used(o: Override, protocol: Protocol, rule_indexes: Sequence[int]) -> bool:
-    if not o.field.startswith("volume_ml."):
-        return True
-    group = o.field.split(".", 1)[1]
-    return any(group in protocol.area_rules[i].groups for i in rule_indexes)
+def _unused_overrides(
+    protocol: Protocol, overrides: Sequence[Override], rule_indexes: Sequence[int]
+) -> list[PlanWarning]:
+    """An override of ``volume_ml.<group>`` whose rule covers no zone of the plan."""
+    out: list[PlanWarning] = []
+    for o in overrides:
+        group = o.field.split(".", 1)[1] if o.field.startswith("volume_ml.") else None
+        if group is not None and not any(
+            group in protocol.area_rules[i].groups for i in rule_indexes
+        ):
+            out.append(
+                PlanWarning(
+                    "override_unused", f"override {o.field} applies to no zone of this plan"
+                )
+            )
+    return out
