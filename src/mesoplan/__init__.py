@@ -10,6 +10,12 @@ from typing import TYPE_CHECKING
 # not load the whole library at start-up. To export a name, add its import line inside
 # this block and the name to __all__; nothing else.
 if TYPE_CHECKING:
+    from .adapters.fhir import (
+        apply_care_plan,
+        plan_definition,
+        protocol_from_plan_definition,
+        protocol_toml,
+    )
     from .adapters.plan_output import plan_to_csv, plan_to_dict, plan_to_json
     from .adapters.svg import plan_to_svg, zone_to_svg
     from .config import Settings
@@ -214,6 +220,7 @@ __all__ = [
     "ZoneMeasurement",
     "ZonePlan",
     "__version__",
+    "apply_care_plan",
     "assess_reaction",
     "builtin_protocols",
     "check_lot_expiry",
@@ -232,11 +239,14 @@ __all__ = [
     "parse_protocol_text",
     "patches_from_geojson",
     "plan",
+    "plan_definition",
     "plan_to_csv",
     "plan_to_dict",
     "plan_to_json",
     "plan_to_svg",
     "point_changes_from_rows",
+    "protocol_from_plan_definition",
+    "protocol_toml",
     "rules_from_mapping",
     "schedule_course",
     "screen",
