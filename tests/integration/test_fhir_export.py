@@ -157,11 +157,20 @@ def test_csv_export_per_record_type(uow: UnitOfWork, clock: Clock, tmp_path: Pat
     from mesoplan.services import csv_export
 
     patient_id, _ = history(uow, clock)
+    allergic = add_patient(uow, "Allergic", allergies=("sulfite",))
+    start_course(uow, allergic, overrides={"allergy": "sulfite-free tefamine"})
     counts = csv_export.export_csv_folder(uow, tmp_path / "csv")
     assert counts == {
-        "patients": 2, "practitioners": 3, "courses": 2, "sessions": 2, "product-uses": 7,
-        "measurements": 2, "reactions": 1, "signatures": 3,
+        "patients": 3, "practitioners": 3, "courses": 3, "sessions": 2, "product-uses": 7,
+        "measurements": 2, "reactions": 1, "signatures": 3, "histories": 3, "overrides": 1,
     }  # fmt: skip
+    with (tmp_path / "csv" / "overrides.csv").open(encoding="utf-8") as f:
+        (override,) = list(csv.DictReader(f))
+    assert override["patient_id"] == str(allergic) and override["code"] == "allergy"
+    assert override["reason"] == "sulfite-free tefamine"
+    with (tmp_path / "csv" / "histories.csv").open(encoding="utf-8") as f:
+        last = list(csv.DictReader(f))[-1]
+    assert last["allergies"] == "sulfite" and last["pregnant"] == "False"
     with (tmp_path / "csv" / "product-uses.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert rows[0]["lot_number"] == "TF-A1" and rows[0]["expiry_date"] == "2026-01-31"

@@ -83,6 +83,24 @@ def _signature(e: SignatureEntry) -> Row:
             e.signature, e.text)  # fmt: skip
 
 
+HISTORY_FLAGS = ("pregnant", "breastfeeding", "anticoagulants", "antiplatelets",
+                 "bleeding_disorder", "active_skin_infection", "recent_myocardial_infarction",
+                 "hypotension")  # fmt: skip
+
+
+def _history(row: Any) -> Row:
+    consent = row.consent_given_at.isoformat() if row.consent_given_at else None
+    return (row.id, row.patient_id, row.recorded_at.isoformat(), row.recorded_by_id,
+            *(getattr(row, f) for f in HISTORY_FLAGS), "; ".join(row.allergies),
+            "; ".join(row.medications), consent, row.notes)  # fmt: skip
+
+
+def _override(pair: Any) -> Row:
+    row, patient_id = pair
+    return (row.id, patient_id, row.course_id, row.session_id, row.code, row.subject,
+            row.reason, row.practitioner_id, row.created_at.isoformat())  # fmt: skip
+
+
 Table = tuple[str, tuple[str, ...], Callable[[Any], Row]]
 
 CSV_TYPES: dict[str, Table] = {
@@ -106,8 +124,14 @@ CSV_TYPES: dict[str, Table] = {
                   _reaction),
     "signatures": ("signatures", ("id", "session_id", "practitioner_id", "role", "signed_at",
                    "signature", "text"), _signature),
+    "histories": ("histories", ("id", "patient_id", "recorded_at", "recorded_by",
+                  *HISTORY_FLAGS, "allergies", "medications", "consent_given_at", "notes"),
+                  _history),
+    "overrides": ("overrides", ("id", "patient_id", "course_id", "session_id", "code",
+                  "subject", "reason", "practitioner_id", "created_at"), _override),
 }  # fmt: skip
-"""Record type -> (source method, columns, row function)."""
+"""Record type -> (source method, columns, row function). ``histories`` and ``overrides``
+need the database source (they have no FHIR resource)."""
 
 
 def write_csv(source: RecordSource, kind: str, out: IO[str]) -> int:

@@ -16,7 +16,7 @@ from functools import lru_cache
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
@@ -25,11 +25,18 @@ from ...domain.protocol import Protocol
 from ..db.people import (
     ClinicRow,
     MeasurementRow,
+    PatientHistoryRow,
     PatientIdentifierRow,
     PatientRow,
     PractitionerRow,
 )
-from ..db.records import CourseProtocolRow, CourseRow, ProtocolSnapshotRow, SessionRow
+from ..db.records import (
+    CourseProtocolRow,
+    CourseRow,
+    OverrideRow,
+    ProtocolSnapshotRow,
+    SessionRow,
+)
 from .db_rows import (
     delivered_ml,
     measurement_entry,
@@ -251,6 +258,26 @@ class DatabaseSource:
 
     def signatures(self) -> Iterable[SignatureEntry]:
         return signature_entries(self)
+
+    def histories(self) -> Iterable[Any]:
+        """Every version of the patients' safety history (for CSV), oldest first."""
+        h = PatientHistoryRow
+        query = self._mine(select(h), h.patient_id).order_by(h.patient_id, h.id)
+        for (row,) in self.stream(query):
+            yield row
+
+    def overrides(self) -> Iterable[Any]:
+        """Rules knowingly overridden, with the reason and the patient (for CSV)."""
+        o = OverrideRow
+        patient = func.coalesce(CourseRow.patient_id, SessionRow.patient_id)
+        query = (
+            select(o, patient)
+            .outerjoin(CourseRow, CourseRow.id == o.course_id)
+            .outerjoin(SessionRow, SessionRow.id == o.session_id)
+        )
+        if self.patient_id is not None:
+            query = query.where(patient == self.patient_id)
+        yield from self.stream(query.order_by(o.id))
 
 
 class CourseWalk:

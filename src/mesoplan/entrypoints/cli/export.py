@@ -100,7 +100,8 @@ def export_csv(
     ),
 ) -> None:
     """Records as CSV: one TYPE (patients, practitioners, courses, sessions, product-uses,
-    measurements, reactions, signatures), or --all --output DIR for every type."""
+    measurements, reactions, signatures, histories, overrides), or --all --output DIR for
+    every type."""
     from ...services import csv_export
 
     types = csv_export.csv_types()
