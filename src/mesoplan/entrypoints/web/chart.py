@@ -104,7 +104,7 @@ def _point(
     label = label_of(p)
     if href_of is None:
         return f"<g><title>{escape(label)}</title>{mark}</g>"
-    hit = f'<circle class="pt-hit" cx="{_n(x)}" cy="{_n(y)}" r="{_n(max(r * 1.8, 6))}"/>'
+    hit = f'<circle class="pt-hit" cx="{_n(x)}" cy="{_n(y)}" r="{_n(max(r * 1.5, 6))}"/>'
     return (
         f'<a class="pt" href={quoteattr(href_of(str(p["id"])))} aria-label={quoteattr(label)} '
         f"data-point={quoteattr(str(p['id']))}>{hit}{mark}</a>"

@@ -3,7 +3,7 @@ signature and addenda."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, Response
 
 from ....domain.errors import MesoplanError
+from ....domain.record_errors import RefusedError
 from .. import chart, forms
 from ..context import PREFIX, Page, current_page
 
@@ -89,13 +90,20 @@ def _details(form: dict[str, Any], zone: str) -> Any:
         volume = forms.number(form, "diluent-volume_ml", required=True)
         assert volume is not None
         diluent = UseInput(product, lot_number, volume)
+    anaesthetic = forms.text(form, "anaesthetic")
+    amount = forms.number(form, "anaesthetic_amount_g")
+    applied = forms.moment(form, "anaesthetic_applied_at", zone)
+    if anaesthetic is not None:
+        if amount is None:
+            raise RefusedError("anaesthetic: give the amount applied, in grams")
+        applied = applied or forms.moment(form, "performed_at", zone) or datetime.now(UTC)
     return SessionInput(
         needle_gauge=forms.integer(form, "needle_gauge"),
         needle_length_mm=forms.number(form, "needle_length_mm"),
         needle_lot=forms.text(form, "needle_lot"),
-        anaesthetic=forms.text(form, "anaesthetic"),
-        anaesthetic_amount_g=forms.number(form, "anaesthetic_amount_g"),
-        anaesthetic_applied_at=forms.moment(form, "anaesthetic_applied_at", zone),
+        anaesthetic=anaesthetic,
+        anaesthetic_amount_g=amount if anaesthetic else None,
+        anaesthetic_applied_at=applied if anaesthetic else None,
         diluent=diluent,
         notes=forms.text(form, "notes"),
     )
@@ -181,14 +189,16 @@ async def mark(page: PageDep, session_id: int) -> Response:
     form = await page.form()
     point = forms.text(form, "point", required=True) or ""
     try:
+        status = forms.text(form, "status", required=True) or ""
+        moved = status == "moved"
         mark_point(
             page.uow(),
             page.actor,
             session_id,
             point,
-            forms.text(form, "status", required=True) or "",
-            forms.number(form, "x_cm"),
-            forms.number(form, "y_cm"),
+            status,
+            forms.number(form, "x_cm", required=moved) if moved else None,
+            forms.number(form, "y_cm", required=moved) if moved else None,
         )
     except MesoplanError as exc:
         return _chart_page(page, session_id, point, 422, point_error=str(exc), fragment=True)
