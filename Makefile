@@ -17,10 +17,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## The main job.
+## The main job: the demo plans, then the web app with a demo clinic (login printed).
 run: install
 	$(VENV)/bin/mesoplan protocols list
 	$(VENV)/bin/mesoplan demo-plans --output $(DEMO_DIR)
+	@echo "Starting the web app on http://127.0.0.1:8000 (the demo clinic is made on first start)"
+	$(PY) -m mesoplan.entrypoints.web.demo --serve --host 127.0.0.1 --port 8000
 
 ## Every test: unit, integration (SQLite and, when MESOPLAN_TEST_DATABASE_URL is set,
 ## PostgreSQL) and end-to-end.

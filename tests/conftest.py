@@ -15,11 +15,14 @@ settings.register_profile("fuzz", max_examples=5000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 _skipped_integration: list[str] = []
+_skipped_browser: list[str] = []
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.skipped and "tests/integration" in report.nodeid.replace(os.sep, "/"):
         _skipped_integration.append(report.nodeid)
+    if report.skipped and "tests/e2e/browser" in report.nodeid.replace(os.sep, "/"):
+        _skipped_browser.append(report.nodeid)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -29,6 +32,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             reporter.write_line(
                 "MESOPLAN_REQUIRE_INTEGRATION is set but these integration tests were "
                 "skipped: " + ", ".join(_skipped_integration),
+                red=True,
+            )
+        session.exitstatus = 1
+    if os.environ.get("MESOPLAN_REQUIRE_BROWSER") and _skipped_browser:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(
+                "MESOPLAN_REQUIRE_BROWSER is set but these browser tests were skipped: "
+                + ", ".join(_skipped_browser),
                 red=True,
             )
         session.exitstatus = 1
