@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 from mesoplan import builtin_protocols
 from mesoplan.adapters.fhir.entries import (
+    SCREENING_FLAGS,
     ClinicEntry,
     CourseEntry,
+    HistoryEntry,
     MeasurementEntry,
     PatientEntry,
     PractitionerEntry,
@@ -37,6 +39,7 @@ class History:
     measurements: list[MeasurementEntry] = field(default_factory=list)
     reactions: list[ReactionEntry] = field(default_factory=list)
     signatures: list[SignatureEntry] = field(default_factory=list)
+    histories: list[HistoryEntry] = field(default_factory=list)
 
 
 def cellulite_history(sessions: int = 3) -> History:
@@ -170,4 +173,9 @@ def cellulite_history(sessions: int = 3) -> History:
         ]
     ):
         history.measurements.append(MeasurementEntry(f"m{i}", "7", "1", m, "c1"))
+    consent = dt.datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+    flags = tuple((name, name == "antiplatelets") for name in SCREENING_FLAGS)
+    history.histories.append(
+        HistoryEntry("h1", "7", "1", consent, flags, ("sulfite",), ("aspirin 100 mg",), consent)
+    )
     return history

@@ -71,8 +71,14 @@ def test_patient_bundle_resolves_and_validates(
     assert kinds(resources) == {
         "Organization": 1, "Practitioner": 3, "Patient": 1, "PlanDefinition": 1,
         "BodyStructure": 2, "CarePlan": 1, "Procedure": 2, "MedicationAdministration": 7,
-        "Observation": 2, "AdverseEvent": 1, "Provenance": 3,
+        "Observation": 3, "AdverseEvent": 1, "Provenance": 3, "Consent": 1,
     }  # fmt: skip
+    screening = next(
+        r for r in resources
+        if r["resourceType"] == "Observation" and r["code"]["text"] == "safety screening"
+    )  # fmt: skip
+    answers = {c["code"]["text"]: c["valueBoolean"] for c in screening["component"]}
+    assert len(answers) == 8 and answers["pregnant"] is False
     patient = next(r for r in resources if r["resourceType"] == "Patient")
     assert patient["name"][0]["family"] == "Testpatient"
     assert patient["identifier"] == [{"system": "clinic-mrn", "value": "MRN-Testpatient"}]
@@ -119,11 +125,11 @@ def test_bulk_export_writes_every_record(uow: UnitOfWork, clock: Clock, tmp_path
     counts = {o["type"]: o["count"] for o in manifest["output"]}
     assert counts == {
         "AdverseEvent": 1, "BodyStructure": 4, "CarePlan": 2, "MedicationAdministration": 7,
-        "Observation": 2, "Organization": 1, "Patient": 2, "PlanDefinition": 1,
-        "Practitioner": 3, "Procedure": 2, "Provenance": 3,
+        "Observation": 4, "Organization": 1, "Patient": 2, "PlanDefinition": 1,
+        "Practitioner": 3, "Procedure": 2, "Provenance": 3, "Consent": 2,
     }  # fmt: skip
     assert len(seen) == sum(counts.values())
-    assert fhir_export.record_count(uow) >= sum(counts.values()) - counts["BodyStructure"]
+    assert fhir_export.record_count(uow) >= sum(counts.values()) - counts["BodyStructure"] - 2
     ids: set[str] = set()
     refs: set[str] = set()
     for output in manifest["output"]:
@@ -159,6 +165,13 @@ def test_csv_export_per_record_type(uow: UnitOfWork, clock: Clock, tmp_path: Pat
     patient_id, _ = history(uow, clock)
     allergic = add_patient(uow, "Allergic", allergies=("sulfite",))
     start_course(uow, allergic, overrides={"allergy": "sulfite-free tefamine"})
+    bundle = fhir_export.patient_bundle(uow, allergic)
+    (allergy,) = [
+        e["resource"] for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "AllergyIntolerance"
+    ]  # fmt: skip
+    assert allergy["code"] == {"text": "sulfite"}
+    assert_valid(bundle)
     counts = csv_export.export_csv_folder(uow, tmp_path / "csv")
     assert counts == {
         "patients": 3, "practitioners": 3, "courses": 3, "sessions": 2, "product-uses": 7,

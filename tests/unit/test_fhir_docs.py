@@ -38,6 +38,9 @@ def test_one_example_per_resource_type() -> None:
         "Observation",
         "AdverseEvent",
         "Provenance",
+        "AllergyIntolerance",
+        "MedicationStatement",
+        "Consent",
     }
 
 

@@ -35,6 +35,7 @@ def source(history: History) -> MemorySource:
         h.measurements,
         h.reactions,
         h.signatures,
+        h.histories,
     )
 
 
@@ -59,9 +60,12 @@ def test_every_resource_is_valid_r4(resources: list[dict[str, Any]]) -> None:
         "CarePlan": 1,
         "Procedure": 3,
         "MedicationAdministration": 6,
-        "Observation": 4,
+        "Observation": 5,
         "AdverseEvent": 2,
         "Provenance": 5,
+        "AllergyIntolerance": 1,
+        "MedicationStatement": 1,
+        "Consent": 1,
     }
 
 
@@ -106,7 +110,9 @@ def test_procedure_names_sites_performer_outcome_and_course(
 def test_observations_use_loinc_snomed_or_the_local_system(
     resources: list[dict[str, Any]],
 ) -> None:
-    thigh, waist, stage, photo = of_type(resources, "Observation")
+    thigh, waist, stage, photo, screening = of_type(resources, "Observation")
+    answers = {c["code"]["coding"][0]["code"]: c["valueBoolean"] for c in screening["component"]}
+    assert answers["antiplatelets"] is True and answers["pregnant"] is False
     assert thigh["code"]["coding"][0]["code"] == "thigh_circumference_cm"
     assert thigh["code"]["coding"][1]["code"] == "413171006"
     assert thigh["valueQuantity"]["value"] == 58.5
@@ -170,7 +176,7 @@ def test_bulk_ndjson_files_and_manifest(tmp_path: Path) -> None:
         "url": "MedicationAdministration.ndjson",
         "count": 6,
     }
-    assert sum(o["count"] for o in manifest["output"]) == len(seen) == 28
+    assert sum(o["count"] for o in manifest["output"]) == len(seen) == 32
     ids = set()
     for output in manifest["output"]:
         lines = (tmp_path / "out" / output["url"]).read_text(encoding="utf-8").splitlines()

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any
 
 from .fhir.entries import (
+    SCREENING_FLAGS,
     CourseEntry,
     MeasurementEntry,
     PatientEntry,
@@ -83,9 +84,7 @@ def _signature(e: SignatureEntry) -> Row:
             e.signature, e.text)  # fmt: skip
 
 
-HISTORY_FLAGS = ("pregnant", "breastfeeding", "anticoagulants", "antiplatelets",
-                 "bleeding_disorder", "active_skin_infection", "recent_myocardial_infarction",
-                 "hypotension")  # fmt: skip
+HISTORY_FLAGS = SCREENING_FLAGS
 
 
 def _history(row: Any) -> Row:

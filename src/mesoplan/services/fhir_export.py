@@ -31,8 +31,15 @@ def patient_bundle(uow: UnitOfWork, patient_id: int, bundle_type: str = "collect
 
 def record_count(uow: UnitOfWork) -> int:
     """About how many resources a bulk export writes (for a progress bar): one per row of
-    the exported tables; a course's zones are counted as one each."""
-    from ..adapters.db.people import ClinicRow, MeasurementRow, PatientRow, PractitionerRow
+    the exported tables; a course's zones, and a history's allergies and medications,
+    are counted as one each."""
+    from ..adapters.db.people import (
+        ClinicRow,
+        MeasurementRow,
+        PatientHistoryRow,
+        PatientRow,
+        PractitionerRow,
+    )
     from ..adapters.db.records import (
         AddendumRow,
         CosignatureRow,
@@ -46,7 +53,7 @@ def record_count(uow: UnitOfWork) -> int:
     tables = (
         ClinicRow, PractitionerRow, PatientRow, ProtocolSnapshotRow, CourseRow, CourseRow,
         SessionRow, SessionRow, ProductUseRow, MeasurementRow, ReactionRow, CosignatureRow,
-        AddendumRow,
+        AddendumRow, PatientHistoryRow,
     )  # fmt: skip
     with uow:
         return sum(uow.session.scalar(select(func.count()).select_from(t)) or 0 for t in tables)

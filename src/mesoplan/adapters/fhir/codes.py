@@ -45,6 +45,7 @@ MEASURE_SYSTEM: Final = code_system("measure")
 REACTION_SYSTEM: Final = code_system("reaction")
 PLAN_ACTION_SYSTEM: Final = code_system("plan-action")
 CONTENT_HASH_SYSTEM: Final = code_system("protocol-content-hash")
+SCREENING_SYSTEM: Final = code_system("screening")
 
 MESOTHERAPY: Final = ("mesotherapy-session", "Mesotherapy session (intradermal microinjections)")
 """No SNOMED CT code for mesotherapy was found: a local code."""

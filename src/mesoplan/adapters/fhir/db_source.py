@@ -45,8 +45,10 @@ from .db_rows import (
     use_entries,
 )
 from .entries import (
+    SCREENING_FLAGS,
     ClinicEntry,
     CourseEntry,
+    HistoryEntry,
     MeasurementEntry,
     PatientEntry,
     PractitionerEntry,
@@ -258,6 +260,23 @@ class DatabaseSource:
 
     def signatures(self) -> Iterable[SignatureEntry]:
         return signature_entries(self)
+
+    def safety_histories(self) -> Iterable[HistoryEntry]:
+        """The latest version of each live patient's safety history."""
+        h = PatientHistoryRow
+        query = (
+            select(h)
+            .join(PatientRow, PatientRow.id == h.patient_id)
+            .where(PatientRow.deleted_at.is_(None))
+        )
+        query = self._mine(query, h.patient_id).order_by(h.patient_id, h.id.desc())
+        for _, group in groupby(self.stream(query), key=lambda r: r[0].patient_id):
+            row = next(group)[0]
+            yield HistoryEntry(
+                str(row.id), str(row.patient_id), str(row.recorded_by_id), row.recorded_at,
+                tuple((name, bool(getattr(row, name))) for name in SCREENING_FLAGS),
+                tuple(row.allergies), tuple(row.medications), row.consent_given_at,
+            )  # fmt: skip
 
     def histories(self) -> Iterable[Any]:
         """Every version of the patients' safety history (for CSV), oldest first."""

@@ -157,3 +157,24 @@ class SignatureEntry:
     signature: str
     """The stored signature value (a hash over the signed content)."""
     text: str | None = None
+
+
+SCREENING_FLAGS: tuple[str, ...] = ("pregnant", "breastfeeding", "anticoagulants",
+    "antiplatelets", "bleeding_disorder", "active_skin_infection",
+    "recent_myocardial_infarction", "hypotension")  # fmt: skip
+"""The yes/no questions of a patient's safety history, in the order they are exported."""
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """The latest version of a patient's safety history."""
+
+    key: str
+    patient_key: str
+    recorder_key: str
+    recorded_at: dt.datetime
+    flags: tuple[tuple[str, bool], ...]
+    """(name, value) of each screening question: pregnant, anticoagulants..."""
+    allergies: tuple[str, ...] = ()
+    medications: tuple[str, ...] = ()
+    consent_given_at: dt.datetime | None = None

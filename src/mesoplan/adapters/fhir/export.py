@@ -18,6 +18,7 @@ from .datatypes import JSON
 from .entries import (
     ClinicEntry,
     CourseEntry,
+    HistoryEntry,
     MeasurementEntry,
     PatientEntry,
     PractitionerEntry,
@@ -28,6 +29,7 @@ from .entries import (
     ZoneEntry,
 )
 from .follow_up import adverse_event, observation, provenance
+from .history import history_resources
 from .people import organization, patient, practitioner
 from .plan_definition import plan_definition
 from .refs import Refs
@@ -51,6 +53,7 @@ class RecordSource(Interface):
     def measurements(self) -> Iterable[MeasurementEntry]: ...
     def reactions(self) -> Iterable[ReactionEntry]: ...
     def signatures(self) -> Iterable[SignatureEntry]: ...
+    def safety_histories(self) -> Iterable[HistoryEntry]: ...
 
 
 @dataclass
@@ -67,6 +70,7 @@ class MemorySource:
     measurement_list: list[MeasurementEntry] = field(default_factory=list)
     reaction_list: list[ReactionEntry] = field(default_factory=list)
     signature_list: list[SignatureEntry] = field(default_factory=list)
+    history_list: list[HistoryEntry] = field(default_factory=list)
 
     def _zones(self, keys: Sequence[str]) -> list[ZoneEntry]:
         by_key = {z.key: z for z in self.zone_list}
@@ -105,6 +109,9 @@ class MemorySource:
     def signatures(self) -> Iterable[SignatureEntry]:
         return self.signature_list
 
+    def safety_histories(self) -> Iterable[HistoryEntry]:
+        return self.history_list
+
 
 def protocol_key(protocol: Protocol) -> str:
     return f"{protocol.key}#{protocol.content_hash}"
@@ -140,6 +147,9 @@ def export_resources(source: RecordSource, refs: Refs) -> Iterator[tuple[str, JS
         yield keyed("AdverseEvent", r.key, adverse_event(r, refs))
     for sig in source.signatures():
         yield keyed("Provenance", sig.key, provenance(sig, refs))
+    for h in source.safety_histories():
+        for kind, key, resource in history_resources(h, refs):
+            yield keyed(kind, key, resource)
 
 
 def records_bundle(
