@@ -253,3 +253,39 @@ def test_a_session_number_is_charted_once(uow: UnitOfWork, clock: Clock) -> None
     with pytest.raises(ConflictError, match="session 1 of course"):
         sessions.record_session(uow, DR, w.course_id, two_lot_mix()[1:], number=1)
     assert sessions.record_session(uow, DR, w.course_id, two_lot_mix()[1:]).number == 2
+
+
+def test_an_override_given_at_the_course_start_carries_to_its_sessions(uow: UnitOfWork) -> None:
+    from .records_factory import add_patient, setup_clinic, start_course, stock_up
+
+    setup_clinic(uow)
+    pid = add_patient(uow, allergies=("sulfite",))
+    stock_up(uow)
+    course_id = start_course(uow, pid, overrides={"allergy": "sulfite-free ampoules"})
+    view = sessions.record_session(uow, DR, course_id, two_lot_mix())
+    assert {f.rule_id: f.override_reason for f in view.findings} == {
+        "allergy": "sulfite-free ampoules (as at the start of the course)"
+    }
+    patients.record_history(
+        uow,
+        DR,
+        pid,
+        PatientHistory(allergies=("sulfite",), pregnant=True, consent_given_at=date_time()),
+    )
+    with pytest.raises(SafetyError, match="pregnancy") as err:
+        sessions.record_session(uow, DR, course_id, two_lot_mix()[1:])
+    assert "allergy" not in str(err.value)
+
+
+def test_the_anaesthetic_time_defaults_to_the_session_time(uow: UnitOfWork) -> None:
+    w = world(uow)
+    details = SessionInput(anaesthetic="EMLA cream", anaesthetic_amount_g=5.0, needle_gauge=30)
+    with pytest.raises(ChartingError, match="needle length_mm"):
+        sessions.record_session(uow, DR, w.course_id, two_lot_mix(), details=details)
+    details = SessionInput(anaesthetic="EMLA cream", anaesthetic_amount_g=5.0)
+    view = sessions.record_session(uow, DR, w.course_id, two_lot_mix(), details=details)
+    assert view.anaesthetic == {
+        "name": "EMLA cream",
+        "amount_g": 5.0,
+        "applied_at": view.performed_at,
+    }

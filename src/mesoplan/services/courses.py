@@ -246,6 +246,22 @@ def keep_overrides(
         )
 
 
+def carried_overrides(uow: UnitOfWork, course_id: int, result: ScreeningResult) -> dict[str, str]:
+    """Overrides given when the course started, for the same findings now: a stop the
+    practitioner overrode for the course need not be overridden again at each session
+    (a new finding, from a changed history, still stops)."""
+    given = {
+        (o.code, o.subject): o.reason
+        for o in uow.records.overrides_of(course_id)
+        if o.session_id is None
+    }
+    return {
+        f.key: f"{given[f.rule_id, f.message]} (as at the start of the course)"
+        for f in result.findings
+        if (f.rule_id, f.message) in given
+    }
+
+
 @dataclass(frozen=True)
 class ScreeningView:
     patient_id: int

@@ -83,17 +83,14 @@ def _recall(
         raise RefusedError("recall: give a lot number or a vial id (one of them)")
     with uow:
         if lot_number is not None:
-            lots = uow.stock.lots_numbered(lot_number)
-            if not lots:
-                raise NotFoundError(f"unknown lot {lot_number!r}; see `mesoplan stock list`")
-            targets: list[Any] = list(lots)
             rows = who_received_lot(uow.session, lot_number)
             what = f"lot {lot_number}"
         else:
             assert vial_code is not None
-            targets = [uow.stock.vial(vial_code)]
             rows = who_received_vial(uow.session, vial_code)
             what = f"vial {vial_code}"
+        if reason is not None or not rows:
+            targets = _targets(uow, lot_number, vial_code)
         if reason is not None:
             who = uow.people.practitioner(actor)
             for target in targets:
@@ -102,3 +99,15 @@ def _recall(
                     target.recall_reason = reason
             uow.commit()
         return RecallResult(what, reason is not None, [recall_row(r) for r in rows])
+
+
+def _targets(uow: UnitOfWork, lot_number: str | None, vial_code: str | None) -> list[Any]:
+    """The lots (or the vial) named; an unknown one is an error. Looked up only when
+    marking a recall or when nobody received it, so a plain recall is one query."""
+    if lot_number is not None:
+        lots = uow.stock.lots_numbered(lot_number)
+        if not lots:
+            raise NotFoundError(f"unknown lot {lot_number!r}; see `mesoplan stock list`")
+        return list(lots)
+    assert vial_code is not None
+    return [uow.stock.vial(vial_code)]

@@ -10,20 +10,19 @@ from typing import TYPE_CHECKING
 
 from ..domain.charting import ProductUse, SessionRecord
 from ..domain.charting_points import PointChange
-from ..domain.errors import SignedRecordError
 from ..domain.protocol import Protocol
 from ..domain.record_errors import ConflictError, RefusedError
 from ..domain.safety import ScreeningResult, check_lot_expiry, check_vial_beyond_use, screen
-from .courses import keep_overrides
+from .corrections import correct_session, delete_session, refuse_if_signed
+from .courses import carried_overrides, keep_overrides
 from .patients import history_of
-from .session_store import load_record, point_rows, protocol_of_course, status_bytes
+from .session_store import point_rows, protocol_of_course, status_bytes
 from .session_views import SessionView, session_view
 from .stock import find_lot
 from .unit_of_work import UnitOfWork
 from .views import ml_to_ul
 
 if TYPE_CHECKING:
-    from ..adapters.db.records import SessionRow
     from ..adapters.db.stock import LotRow, ProductRow, VialRow
 
 
@@ -160,7 +159,9 @@ def record_session(
         diluent = _resolve(uow, who.clinic_id, details.diluent) if details.diluent else None
         stock = [*resolved, *([diluent] if diluent else [])]
         result = screen(history_of(uow, course.patient_id), protocol, at=at)
-        result = (result + _stock_findings(stock, at)).with_overrides(overrides or {})
+        carried = carried_overrides(uow, course_id, result)
+        result = result + _stock_findings(stock, at)
+        result = result.with_overrides({**carried, **(overrides or {})})
         result.require_clear()
         record = _record(protocol, delivery, at, resolved, details)
         row = uow.records.add(
@@ -175,9 +176,11 @@ def record_session(
                 needle_gauge=details.needle_gauge,
                 needle_length_mm=details.needle_length_mm,
                 needle_lot=details.needle_lot,
-                anaesthetic=details.anaesthetic,
-                anaesthetic_amount_g=details.anaesthetic_amount_g,
-                anaesthetic_applied_at=details.anaesthetic_applied_at,
+                anaesthetic=record.anaesthetic.name if record.anaesthetic else None,
+                anaesthetic_amount_g=record.anaesthetic.amount_g if record.anaesthetic else None,
+                anaesthetic_applied_at=record.anaesthetic.applied_at
+                if record.anaesthetic
+                else None,
                 notes=details.notes,
                 created_at=uow.now(),
             )
@@ -272,50 +275,12 @@ def _session_number(uow: UnitOfWork, course_id: int, number: int | None) -> int:
     return number
 
 
-def refuse_if_signed(row: SessionRow) -> None:
-    if row.signed_at is not None:
-        raise SignedRecordError(
-            f"session {row.id} is signed; it cannot change; add a signed addendum instead"
-        )
-
-
-def correct_session(
-    uow: UnitOfWork,
-    actor: str | None,
-    session_id: int,
-    changes: Sequence[PointChange] | None = None,
-    notes: str | None = None,
-) -> SessionView:
-    """Re-chart the points (or the notes) of a session that is not signed yet."""
-    with uow:
-        uow.people.practitioner(actor)
-        row = uow.records.treatment_session(session_id)
-        refuse_if_signed(row)
-        record = load_record(uow, row)
-        if changes is not None:
-            record.record_points(changes)
-            for p in uow.records.points_of(row.id):
-                uow.session.delete(p)
-            uow.flush()
-            row.point_status = status_bytes(record.delivery)
-            uow.records.add_all(point_rows(row.id, record.delivery))
-        if notes is not None:
-            record.record_notes(notes)
-            row.notes = notes
-        uow.flush()
-        view = session_view(uow, row)
-        uow.commit()
-        return view
-
-
-def delete_session(uow: UnitOfWork, actor: str | None, session_id: int, reason: str) -> None:
-    """Soft-delete an unsigned session (charted in error): kept with who, when and why.
-    A signed session is never deleted; amend it with an addendum."""
-    if not reason.strip():
-        raise RefusedError("a deletion needs a reason")
-    with uow:
-        who = uow.people.practitioner(actor)
-        row = uow.records.treatment_session(session_id)
-        refuse_if_signed(row)
-        row.deleted_at, row.deleted_by_id, row.delete_reason = uow.now(), who.id, reason.strip()
-        uow.commit()
+__all__ = [
+    "SessionInput",
+    "UseInput",
+    "correct_session",
+    "delete_session",
+    "provides_of",
+    "record_session",
+    "refuse_if_signed",
+]

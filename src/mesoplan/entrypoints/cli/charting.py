@@ -166,6 +166,12 @@ def session_lines(v: SessionView) -> list[str]:
         lines.append(
             f"  {u['product']} lot {u['lot_number']}{vial}: {u['volume_ml']:g} mL ({what})"
         )
+    if v.needle:
+        lot = f", lot {v.needle['lot']}" if v.needle["lot"] else ""
+        lines.append(f"  needle {v.needle['gauge']}G {v.needle['length_mm']:g} mm{lot}")
+    if v.anaesthetic:
+        a = v.anaesthetic
+        lines.append(f"  {a['name']} {a['amount_g']:g} g at {a['applied_at']:%Y-%m-%d %H:%M} UTC")
     if v.signed_by:
         lines.append(
             f"  signed by {v.signed_by} at {v.signed_at:%Y-%m-%d %H:%M} UTC ({v.signature})"
