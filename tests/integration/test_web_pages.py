@@ -185,5 +185,7 @@ def test_another_clinics_patient_is_not_found(site: Site) -> None:
     csrf = log_in(site, "dr-other")
     theirs = _patient(site, csrf)
     log_in(site)
-    assert site.client.get(f"/app/patients/{theirs}").status_code == 404
+    hidden = site.client.get(f"/app/patients/{theirs}")
+    assert hidden.status_code == 404 and "unknown patient" in hidden.text
+    assert hidden.headers["content-type"].startswith("text/html")
     assert "Pagetest" not in site.client.get("/app/patients").text

@@ -15,8 +15,9 @@ from ....domain.errors import MesoplanError
 from ....domain.record_errors import RefusedError
 from .. import chart, forms
 from ..context import PREFIX, Page, current_page
+from ..routing import WebRoute
 
-router = APIRouter()
+router = APIRouter(route_class=WebRoute)
 PageDep = Annotated[Page, Depends(current_page)]
 ROWS_PER_INGREDIENT = 2
 """Each ingredient may come from two lots (a second lot when the first runs out)."""

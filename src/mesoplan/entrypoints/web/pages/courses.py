@@ -9,8 +9,9 @@ from fastapi.responses import HTMLResponse
 
 from .. import chart
 from ..context import Page, current_page
+from ..routing import WebRoute
 
-router = APIRouter()
+router = APIRouter(route_class=WebRoute)
 PageDep = Annotated[Page, Depends(current_page)]
 
 

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from ..context import Page, current_page
+from ..routing import WebRoute
 
-router = APIRouter()
+router = APIRouter(route_class=WebRoute)
 PageDep = Annotated[Page, Depends(current_page)]
 
 

@@ -9,8 +9,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ....domain.errors import MesoplanError
 from ..context import LOGIN_CSRF_COOKIE, PREFIX, SESSION_COOKIE, new_login_csrf, web_of
+from ..routing import WebRoute
 
-router = APIRouter()
+router = APIRouter(route_class=WebRoute)
 SESSION_HOURS = 12
 
 

@@ -17,8 +17,9 @@ from .. import chart
 from ..context import PREFIX, Page, current_page
 from ..planning import PlanForm, build_plan, measurement_fields, rule_bounds, start_of
 from ..protocol_source import find_protocol, protocols_for
+from ..routing import WebRoute
 
-router = APIRouter()
+router = APIRouter(route_class=WebRoute)
 PageDep = Annotated[Page, Depends(current_page)]
 
 

@@ -11,8 +11,9 @@ from fastapi.responses import HTMLResponse, Response
 from ....domain.errors import MesoplanError, ProtocolError
 from ..context import PREFIX, Page, current_page
 from ..protocol_source import find_protocol, protocols_for
+from ..routing import WebRoute
 
-router = APIRouter()
+router = APIRouter(route_class=WebRoute)
 PageDep = Annotated[Page, Depends(current_page)]
 MAX_UPLOAD_BYTES = 256 * 1024
 

@@ -10,8 +10,9 @@ from fastapi.responses import HTMLResponse, Response
 from ....domain.errors import MesoplanError
 from .. import forms
 from ..context import Page, current_page
+from ..routing import WebRoute
 
-router = APIRouter()
+router = APIRouter(route_class=WebRoute)
 PageDep = Annotated[Page, Depends(current_page)]
 
 
