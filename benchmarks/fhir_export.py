@@ -26,8 +26,10 @@ from typing import Any
 
 from mesoplan.adapters.fhir.bulk import write_bulk
 from mesoplan.adapters.fhir.entries import (
+    SCREENING_FLAGS,
     ClinicEntry,
     CourseEntry,
+    HistoryEntry,
     MeasurementEntry,
     PatientEntry,
     PractitionerEntry,
@@ -156,6 +158,11 @@ class GeneratedClinic:
                 r = Reaction("redness", "stomach", at, ReactionSeverity.MILD, 90.0, True)
                 yield ReactionEntry(f"{p}-{n}", f"{p}-{n}", str(p), r, at, "1", (), f"{p}-s")
 
+    def safety_histories(self) -> Iterator[HistoryEntry]:
+        flags = tuple((name, False) for name in SCREENING_FLAGS)
+        for p in range(self.patient_count):
+            yield HistoryEntry(str(p), str(p), "1", START, flags, (), (), START)
+
     def signatures(self) -> Iterator[SignatureEntry]:
         for p, n, at in self._each_session():
             yield SignatureEntry(
@@ -262,13 +269,13 @@ def run_db(url: str) -> None:
     before = rusage.getrusage(rusage.RUSAGE_SELF).ru_maxrss
     uow = UnitOfWork.from_engine(make_engine(url), lambda: START)
     with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         manifest = bulk_export(uow, Path(tmp))
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         files = sum(f.stat().st_size for f in Path(tmp).iterdir())
     count = sum(o["count"] for o in manifest["output"])
     peak = rusage.getrusage(rusage.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"count": count, "seconds": seconds, "rss_kib": peak,
+    print(json.dumps({"count": count, "seconds": seconds, "cpu": cpu, "rss_kib": peak,
                       "rss_before_kib": before, "bytes": files}))  # fmt: skip
 
 
@@ -287,9 +294,9 @@ def run_one(size: int) -> None:
     protocol = builtin_protocols()["cellulite"]
     before = rusage.getrusage(rusage.RUSAGE_SELF).ru_maxrss
     with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         count = export(GeneratedClinic(size, protocol), Path(tmp))
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         files = sum(f.stat().st_size for f in Path(tmp).iterdir())
     peak = rusage.getrusage(rusage.RUSAGE_SELF).ru_maxrss
     print(
@@ -297,6 +304,7 @@ def run_one(size: int) -> None:
             {
                 "count": count,
                 "seconds": seconds,
+                "cpu": cpu,
                 "rss_kib": peak,
                 "rss_before_kib": before,
                 "bytes": files,
@@ -340,32 +348,29 @@ def main() -> None:
         run_db(sys.argv[2])
         return
     sizes = [int(a) for a in sys.argv[1:]] or [10_000, 40_000]
-    rates = []
-    for size in sizes:
-        r = measure(size)
-        rates.append(r["count"] / r["seconds"])
-        print(
-            f"{size:>7,} sessions: {r['count']:>8,} resources in {r['seconds']:6.2f} s = "
-            f"{rates[-1]:>8,.0f} resources/s; peak RSS {r['rss_kib'] / 1024:6.1f} MiB "
-            f"({r['rss_before_kib'] / 1024:.1f} MiB before the export); "
-            f"{r['bytes'] / 2**20:6.1f} MiB of NDJSON"
-        )
-    print("from a SQLite records database through the export service:")
-    for size in sizes:
-        r = measure_db(size)
-        rate = r["count"] / r["seconds"]
-        rates.append(rate)
-        print(
-            f"{size:>7,} sessions: {r['count']:>8,} resources in {r['seconds']:6.2f} s = "
-            f"{rate:>8,.0f} resources/s; peak RSS {r['rss_kib'] / 1024:6.1f} MiB "
-            f"({r['rss_before_kib'] / 1024:.1f} MiB before the export); "
-            f"{r['bytes'] / 2**20:6.1f} MiB of NDJSON"
-        )
+    rates: list[float] = []
+    cpu_rates: list[float] = []
+    for title, run in (
+        ("builders and NDJSON writer, records generated on the fly:", measure),
+        ("bulk_export from a SQLite records database:", measure_db),
+    ):
+        print(title)
+        for size in sizes:
+            r = run(size)
+            rates.append(r["count"] / r["seconds"])
+            cpu_rates.append(r["count"] / r["cpu"])
+            print(
+                f"{size:>7,} sessions: {r['count']:>8,.0f} resources in {r['seconds']:6.2f} s = "
+                f"{rates[-1]:>7,.0f}/s ({cpu_rates[-1]:,.0f} per CPU second); peak RSS "
+                f"{r['rss_kib'] / 1024:5.1f} MiB ({r['rss_before_kib'] / 1024:.1f} before); "
+                f"{r['bytes'] / 2**20:5.1f} MiB of NDJSON"
+            )
     base = model_baseline(GeneratedClinic(sizes[0], builtin_protocols()["cellulite"]))
     print(f"fhir.resources models (baseline, 400 resources): {base:,.0f} resources/s")
     print(f"ratio of the export to the model path: {min(rates) / base:.1f}x")
-    verdict = "met" if min(rates) >= GOAL_PER_S else "NOT met"
-    print(f"goal >= {GOAL_PER_S:,} resources/s: {verdict}")
+    for what, values in (("wall-clock", rates), ("CPU", cpu_rates)):
+        verdict = "met" if min(values) >= GOAL_PER_S else "NOT met"
+        print(f"goal >= {GOAL_PER_S:,} resources/s ({what}, slowest run): {verdict}")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,9 @@ class NdjsonWriter:
         self.directory = directory
         self.counts: dict[str, int] = {}
         self._files: dict[str, IO[str]] = {}
-        self._encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        self._encode = json.JSONEncoder(
+            ensure_ascii=False, check_circular=False, separators=(",", ":")
+        ).encode
 
     def write(self, resource: JSON) -> None:
         kind = resource["resourceType"]
