@@ -64,3 +64,31 @@ def delete_session(uow: UnitOfWork, actor: str | None, session_id: int, reason: 
         refuse_if_signed(row)
         row.deleted_at, row.deleted_by_id, row.delete_reason = uow.now(), who.id, reason.strip()
         uow.commit()
+
+
+def delete_course(uow: UnitOfWork, actor: str | None, course_id: int, reason: str) -> None:
+    """Soft-delete a course started in error; refused once it has a signed session."""
+    if not reason.strip():
+        raise RefusedError("a deletion needs a reason")
+    with uow:
+        who = uow.people.practitioner(actor)
+        row = uow.records.course(course_id)
+        signed = [s.id for s in uow.records.sessions_of(course_id) if s.signed_at is not None]
+        if signed:
+            raise RefusedError(
+                f"course {course_id} has signed sessions ({', '.join(map(str, signed))}); "
+                "it is part of the record and cannot be deleted"
+            )
+        row.deleted_at, row.deleted_by_id, row.delete_reason = uow.now(), who.id, reason.strip()
+        uow.commit()
+
+
+def delete_reaction(uow: UnitOfWork, actor: str | None, reaction_id: int, reason: str) -> None:
+    """Soft-delete a reaction recorded in error (kept with who, when and why)."""
+    if not reason.strip():
+        raise RefusedError("a deletion needs a reason")
+    with uow:
+        who = uow.people.practitioner(actor)
+        row = uow.records.reaction(reaction_id)
+        row.deleted_at, row.deleted_by_id, row.delete_reason = uow.now(), who.id, reason.strip()
+        uow.commit()
