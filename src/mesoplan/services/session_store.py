@@ -11,8 +11,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from ..domain.charting import (
     AnaestheticApplication,
     Needle,
@@ -20,7 +18,7 @@ from ..domain.charting import (
     SessionRecord,
     Signature,
 )
-from ..domain.charting_points import STATUS_CODES, Delivery, PointChange, PointStatus, deliver
+from ..domain.charting_points import Delivery, PointChange, PointStatus
 from ..domain.protocol import Protocol
 from .courses import canonical, protocol_of, sha256
 from .unit_of_work import UnitOfWork
@@ -29,54 +27,44 @@ from .views import ul_to_ml
 if TYPE_CHECKING:
     from ..adapters.db.records import SessionPointRow, SessionRow
 
-SKIPPED = STATUS_CODES.index(PointStatus.SKIPPED)
-
 
 def protocol_of_course(uow: UnitOfWork, course_id: int) -> Protocol:
     return protocol_of(uow.records.course_snapshots(course_id)[0])
 
 
 def point_rows(session_id: int, delivery: Delivery) -> list[SessionPointRow]:
+    from ..adapters.db.maps import compact
     from ..adapters.db.records import SessionPointRow
 
-    rows = []
-    for c in delivery.changes():
-        if c.status is PointStatus.SKIPPED:
-            continue
-        rows.append(
-            SessionPointRow(
-                session_id=session_id,
-                point_id=c.point_id,
-                status=c.status.value,
-                x_cm=c.x_cm,
-                y_cm=c.y_cm,
-                depth_mm=c.depth_mm,
-                volume_ml=c.volume_ml,
-            )
+    return [
+        SessionPointRow(
+            session_id=session_id,
+            point_id=c.point_id,
+            status=c.status.value,
+            x_cm=c.x_cm,
+            y_cm=c.y_cm,
+            depth_mm=c.depth_mm,
+            volume_ml=c.volume_ml,
         )
-    return rows
+        for c in compact(delivery)[1]
+    ]
 
 
 def status_bytes(delivery: Delivery) -> bytes:
-    from ..adapters.db.maps import encode_status
+    from ..adapters.db.maps import compact
 
-    return encode_status(delivery.status_codes[: len(delivery.planned)])
+    return compact(delivery)[0]
 
 
 def load_delivery(uow: UnitOfWork, row: SessionRow) -> Delivery:
-    from ..adapters.db.maps import decode_points, decode_status
+    from ..adapters.db.maps import decode_points, replay
 
     planned = decode_points(uow.records.planned_map_by_id(row.planned_map_id).data)
-    codes = decode_status(row.point_status)
-    changes = [
-        PointChange(planned.ids[int(i)], PointStatus.SKIPPED)
-        for i in np.flatnonzero(codes == SKIPPED)
+    rows = [
+        PointChange(p.point_id, PointStatus(p.status), p.x_cm, p.y_cm, p.depth_mm, p.volume_ml)
+        for p in uow.records.points_of(row.id)
     ]
-    for p in uow.records.points_of(row.id):
-        changes.append(
-            PointChange(p.point_id, PointStatus(p.status), p.x_cm, p.y_cm, p.depth_mm, p.volume_ml)
-        )
-    return deliver(planned, changes)
+    return replay(planned, row.point_status, rows)
 
 
 def load_record(uow: UnitOfWork, row: SessionRow) -> SessionRecord:

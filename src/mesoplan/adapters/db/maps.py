@@ -9,7 +9,17 @@ from typing import Any
 
 import numpy as np
 
-from ...domain.charting_points import COLUMNS, PlannedPoints
+from ...domain.charting_points import (
+    COLUMNS,
+    STATUS_CODES,
+    Delivery,
+    PlannedPoints,
+    PointChange,
+    PointStatus,
+    deliver,
+)
+
+SKIPPED = STATUS_CODES.index(PointStatus.SKIPPED)
 
 
 def encode_points(points: PlannedPoints) -> tuple[str, bytes]:
@@ -26,6 +36,26 @@ def decode_points(data: bytes) -> PlannedPoints:
     return PlannedPoints(
         tuple(doc["ids"]), **{name: np.array(doc[name], dtype=np.float64) for name in COLUMNS}
     )
+
+
+def compact(delivery: Delivery) -> tuple[bytes, list[PointChange]]:
+    """A delivery as stored: one status byte per planned point, and the changes a byte
+    cannot say (a point moved, another depth or volume, an added point)."""
+    status = encode_status(delivery.status_codes[: len(delivery.planned)])
+    rows = [c for c in delivery.changes() if c.status is not PointStatus.SKIPPED]
+    return status, rows
+
+
+def replay(planned: PlannedPoints, status: bytes, rows: list[PointChange]) -> Delivery:
+    """The delivery back from its stored form (the inverse of :func:`compact`)."""
+    codes = decode_status(status)
+    if len(codes) != len(planned):
+        raise ValueError(f"{len(codes)} status bytes for {len(planned)} planned points")
+    skipped = [
+        PointChange(planned.ids[int(i)], PointStatus.SKIPPED)
+        for i in np.flatnonzero(codes == SKIPPED)
+    ]
+    return deliver(planned, [*skipped, *rows])
 
 
 def encode_status(codes: np.ndarray) -> bytes:
