@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, insert, text
+from sqlalchemy.exc import OperationalError
 
 from mesoplan.adapters.db import make_engine, metadata, normalise_url, session_factory
 from mesoplan.adapters.db.migrate import upgrade
@@ -375,8 +376,10 @@ def run(backend: str, args: argparse.Namespace) -> None:
     for name, (p50, p99) in figures.items():
         ratio = "" if name == "baseline" else f"  ({p50 / base:.1f}x the baseline p50)"
         print(f"  {name:<9} p50 {p50:7.2f} ms  p99 {p99:7.2f} ms{ratio}")
-    verdict = "met" if figures["use case"][1] < 100 else "MISSED"
-    print(f"  goal p99 < 100 ms (use case): {verdict}")
+    verdicts = [
+        f"{name} {'met' if figures[name][1] < 100 else 'MISSED'}" for name in ("query", "use case")
+    ]
+    print(f"  goal p99 < 100 ms: {', '.join(verdicts)}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -390,7 +393,11 @@ def main(argv: list[str] | None = None) -> None:
     print("baseline: the same number of product_use rows read by primary-key range")
     for backend in ("sqlite", "postgresql"):
         if args.only in (None, backend):
-            run(backend, args)
+            try:
+                run(backend, args)
+            except OperationalError as exc:
+                reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+                print(f"== {backend}: skipped, cannot reach the server ({reason})")
     sys.stdout.flush()
 
 
