@@ -61,11 +61,11 @@ def is_zone_file(value: str) -> bool:
 
 def zones(values: Sequence[str]) -> list[str | Zone]:
     """Built-in zone ids stay ids; a ``*.geojson`` path becomes a custom zone."""
-    from ...domain.geojson import zone_from_geojson
-
     out: list[str | Zone] = []
     for value in values:
         if is_zone_file(value):
+            from ...domain.geojson import zone_from_geojson
+
             out.append(zone_from_geojson(read_geojson(Path(value), "--zone"), value))
         else:
             out.append(value)
