@@ -47,6 +47,7 @@ docs: install
 ## A longer property-testing campaign than CI runs.
 fuzz: install
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/unit -q -k "property or fuzz"
+	MESOPLAN_FUZZ_EXAMPLES=200 $(PY) -m pytest tests/integration/test_api_schemathesis.py -q
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis $(DEMO_DIR)

@@ -65,9 +65,11 @@ def api_key_row(uow: UnitOfWork, key_id: int) -> ApiKeyRow:
     return row
 
 
-def revoke_api_key(uow: ClinicUnitOfWork, key_id: int) -> None:
+def revoke_api_key(uow: ClinicUnitOfWork, key_id: int) -> int:
+    """Revoke the key; returns its user's id."""
     with uow:
         row = api_key_row(uow, key_id)
         if row.revoked_at is None:
             row.revoked_at = uow.now()
         uow.commit()
+        return row.user_id

@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, event, or_, select
+from sqlalchemy import ColumnElement, event, func, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from .accounts import (
@@ -25,6 +25,7 @@ from .accounts import (
     ClinicProtocolRow,
     UserRow,
 )
+from .base import Base
 from .people import (
     ClinicRow,
     MeasurementRow,
@@ -102,28 +103,39 @@ def _lots(cid: int) -> Any:
     )
 
 
+def scope_of(entity: Any, cid: int) -> ColumnElement[bool]:
+    """The criterion that keeps clinic ``cid``'s rows of ``entity`` (a mapped class or an
+    alias of one); shared content-addressed tables are not filtered."""
+    cls = getattr(entity, "entity", entity)
+    cls = getattr(cls, "class_", cls)
+    if cls is ClinicRow:
+        return entity.id == cid  # type: ignore[no-any-return]
+    if issubclass(cls, DIRECT):
+        return entity.clinic_id == cid  # type: ignore[no-any-return]
+    if issubclass(cls, BY_PATIENT):
+        return entity.patient_id.in_(_patients(cid))  # type: ignore[no-any-return]
+    if issubclass(cls, BY_SESSION):
+        return entity.session_id.in_(_sessions(cid))  # type: ignore[no-any-return]
+    if cls is LotRow:
+        return entity.product_id.in_(_product_ids(cid))  # type: ignore[no-any-return]
+    if cls is VialRow:
+        return entity.lot_id.in_(_lots(cid))  # type: ignore[no-any-return]
+    if cls is CourseProtocolRow:
+        return entity.course_id.in_(_courses(cid))  # type: ignore[no-any-return]
+    if cls is OverrideRow:
+        return or_(entity.course_id.in_(_courses(cid)), entity.session_id.in_(_sessions(cid)))
+    return func.abs(cid) >= 0  # shared rows: always true (cid stays a bound parameter)
+
+
 @lru_cache(maxsize=4096)
-def criteria(cid: int) -> tuple[Any, ...]:
-    """The loader criteria that keep clinic ``cid``'s rows, one per scoped table."""
-    opts: list[Any] = [with_loader_criteria(ClinicRow, ClinicRow.id == cid)]
-    opts += [with_loader_criteria(t, t.clinic_id == cid) for t in DIRECT]
-    opts += [with_loader_criteria(t, t.patient_id.in_(_patients(cid))) for t in BY_PATIENT]
-    opts += [with_loader_criteria(t, t.session_id.in_(_sessions(cid))) for t in BY_SESSION]
-    opts.append(with_loader_criteria(LotRow, LotRow.product_id.in_(_product_ids(cid))))
-    opts.append(with_loader_criteria(VialRow, VialRow.lot_id.in_(_lots(cid))))
-    opts.append(
-        with_loader_criteria(CourseProtocolRow, CourseProtocolRow.course_id.in_(_courses(cid)))
-    )
-    opts.append(with_loader_criteria(OverrideRow, _override_scope(cid)))
-    return tuple(opts)
+def criteria(cid: int) -> Any:
+    """One loader criterion over every mapped table: SQLAlchemy caches its SQL per table
+    and passes ``cid`` as a bound parameter, so scoping costs little per statement."""
+    return with_loader_criteria(Base, lambda cls: scope_of(cls, cid), include_aliases=True)
 
 
 def _product_ids(cid: int) -> Any:
     return select(ProductRow.id).where(ProductRow.clinic_id == cid)
-
-
-def _override_scope(cid: int) -> ColumnElement[bool]:
-    return or_(OverrideRow.course_id.in_(_courses(cid)), OverrideRow.session_id.in_(_sessions(cid)))
 
 
 def _add_criteria(state: ORMExecuteState) -> None:
@@ -131,7 +143,7 @@ def _add_criteria(state: ORMExecuteState) -> None:
     if cid is None or state.is_column_load or state.is_relationship_load:
         return
     if state.is_select or state.is_update or state.is_delete:
-        state.statement = state.statement.options(*criteria(cid))
+        state.statement = state.statement.options(criteria(cid))
 
 
 def scope_to_clinic(session: Session, clinic_id: int) -> None:

@@ -14,6 +14,7 @@ from fastapi import APIRouter, FastAPI
 
 from ... import __version__
 from . import openapi, problems
+from .auth_cache import AuthCache
 from .routers import (
     auth,
     clinics,
@@ -62,7 +63,8 @@ def create_app(
         docs_url="/docs" if api.docs else None,
         redoc_url="/redoc" if api.docs else None,
     )
-    app.state.mesoplan = AppState(settings, api, eng, session_factory(eng))
+    cache = AuthCache(api.auth_cache_s)
+    app.state.mesoplan = AppState(settings, api, eng, session_factory(eng), auth_cache=cache)
     for module in (*ROUTERS, stock):
         app.include_router(module.router)
     for router in extra_routers:

@@ -4,7 +4,7 @@ that makes units of work, pagination and If-Match."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -24,7 +24,7 @@ bearer = HTTPBearer(
 )
 
 
-def app_state(request: Request) -> AppState:
+async def app_state(request: Request) -> AppState:
     state: AppState = request.app.state.mesoplan
     return state
 
@@ -38,7 +38,7 @@ def principal(
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(401, "sign in: send Authorization: Bearer <token>", _challenge())
-    who = authenticate(state.plain(), credentials.credentials)
+    who = state.auth_cache.get(credentials.credentials, lambda s: authenticate(state.plain(), s))
     if who is None:
         raise HTTPException(401, "the token or key is unknown, expired or revoked", _challenge())
     return who
@@ -63,12 +63,12 @@ class Context:
         return self.state.write(self.who, self.action, precondition)
 
 
-def allow(permission: str) -> Callable[..., Context]:
+def allow(permission: str) -> Callable[..., Awaitable[Context]]:
     """The dependency of a route that needs ``permission``."""
     if permission not in PERMISSIONS:
         raise KeyError(permission)
 
-    def dependency(
+    async def dependency(
         request: Request, state: State, who: Annotated[Principal, Depends(principal)]
     ) -> Context:
         if not allowed(permission, who.role):
@@ -99,7 +99,7 @@ Recaller = Annotated[Context, Depends(allow("recall:write"))]
 Paging = Annotated[PageParams, Depends(page_params)]
 
 
-def if_match_header(
+async def if_match_header(
     if_match: Annotated[
         str | None,
         Header(description="the ETag of the resource as last read (required to change it)"),

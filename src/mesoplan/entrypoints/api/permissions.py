@@ -61,8 +61,12 @@ def _walk(routes: list[Any], prefix: str, inherited: str | None) -> list[tuple[s
 
 
 def route_permissions(app: FastAPI) -> list[tuple[str, str, str]]:
-    """``(method, path, permission)`` of every API route, sorted by path."""
-    return sorted(_walk(list(app.routes), "", None), key=lambda r: (r[1], r[0]))
+    """``(method, path, permission)`` of every API route in the OpenAPI document."""
+    documented = app.openapi().get("paths", {})
+    routes = [
+        r for r in _walk(list(app.routes), "", None) if r[0].lower() in documented.get(r[1], {})
+    ]
+    return sorted(routes, key=lambda r: (r[1], r[0]))
 
 
 def permission_table(app: FastAPI) -> str:

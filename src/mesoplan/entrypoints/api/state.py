@@ -4,12 +4,13 @@ the settings; it makes the units of work the routes hand to the use cases."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ...services.scoped import ClinicUnitOfWork, Precondition
 from ...services.unit_of_work import UnitOfWork, utc_now
+from .auth_cache import AuthCache
 from .settings import ApiSettings
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ class AppState:
     engine: Engine
     sessions: sessionmaker[Session]
     clock: Callable[[], datetime] = utc_now
+    auth_cache: AuthCache = field(default_factory=lambda: AuthCache(0))
 
     def plain(self) -> UnitOfWork:
         """Not scoped to a clinic: only to find who calls."""

@@ -42,6 +42,7 @@ def logout(ctx: Authenticated) -> Response:
     """Revoke the token of this request (API keys are revoked with DELETE /api-keys/{id})."""
     if ctx.who.token_id is not None:
         auth.logout(ctx.write(), ctx.who.token_id)
+    ctx.state.auth_cache.forget_user(ctx.who.user_id)
     return Response(status_code=204)
 
 
@@ -86,6 +87,7 @@ def update_user(
     uow = ctx.write(etags.matching(if_match, lambda u: _user(u, user_id)))
     change = UserChange(**body.model_dump(exclude_unset=True))
     view = accounts.update_user(uow, user_id, change, ctx.state.api.passwords)
+    ctx.state.auth_cache.forget_user(user_id)
     return etags.with_etag(response, UserRead.model_validate(view))
 
 
@@ -94,6 +96,7 @@ def deactivate_user(user_id: int, ctx: UserAdmin, if_match: IfMatch) -> Response
     """Deactivate (users are never deleted: their records name them)."""
     uow = ctx.write(etags.matching(if_match, lambda u: _user(u, user_id)))
     accounts.update_user(uow, user_id, UserChange(active=False), ctx.state.api.passwords)
+    ctx.state.auth_cache.forget_user(user_id)
     return Response(status_code=204)
 
 
@@ -124,5 +127,7 @@ def get_api_key(key_id: int, ctx: UserAdmin, response: Response) -> ApiKeyRead:
 
 @router.delete("/api-keys/{key_id}", status_code=204)
 def revoke_api_key(key_id: int, ctx: UserAdmin, if_match: IfMatch) -> Response:
-    api_keys.revoke_api_key(ctx.write(etags.matching(if_match, lambda u: _key(u, key_id))), key_id)
+    uow = ctx.write(etags.matching(if_match, lambda u: _key(u, key_id)))
+    user_id = api_keys.revoke_api_key(uow, key_id)
+    ctx.state.auth_cache.forget_user(user_id)
     return Response(status_code=204)
