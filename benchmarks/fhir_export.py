@@ -31,6 +31,7 @@ from mesoplan.adapters.fhir.entries import (
     CourseEntry,
     HistoryEntry,
     MeasurementEntry,
+    OverrideEntry,
     PatientEntry,
     PractitionerEntry,
     ProductUseEntry,
@@ -162,6 +163,12 @@ class GeneratedClinic:
         flags = tuple((name, False) for name in SCREENING_FLAGS)
         for p in range(self.patient_count):
             yield HistoryEntry(str(p), str(p), "1", START, flags, (), (), START)
+
+    def safety_overrides(self) -> Iterator[OverrideEntry]:
+        for p in range(0, self.patient_count, 10):
+            yield OverrideEntry(
+                str(p), str(p), "bleeding-risk", "antiplatelets", "reviewed", "1", START, str(p)
+            )
 
     def signatures(self) -> Iterator[SignatureEntry]:
         for p, n, at in self._each_session():

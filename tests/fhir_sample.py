@@ -12,6 +12,7 @@ from mesoplan.adapters.fhir.entries import (
     CourseEntry,
     HistoryEntry,
     MeasurementEntry,
+    OverrideEntry,
     PatientEntry,
     PractitionerEntry,
     ProductUseEntry,
@@ -40,6 +41,7 @@ class History:
     reactions: list[ReactionEntry] = field(default_factory=list)
     signatures: list[SignatureEntry] = field(default_factory=list)
     histories: list[HistoryEntry] = field(default_factory=list)
+    overrides: list[OverrideEntry] = field(default_factory=list)
 
 
 def cellulite_history(sessions: int = 3) -> History:
@@ -177,5 +179,17 @@ def cellulite_history(sessions: int = 3) -> History:
     flags = tuple((name, name == "antiplatelets") for name in SCREENING_FLAGS)
     history.histories.append(
         HistoryEntry("h1", "7", "1", consent, flags, ("sulfite",), ("aspirin 100 mg",), consent)
+    )
+    history.overrides.append(
+        OverrideEntry(
+            "o1",
+            "7",
+            "allergy",
+            "allergy to sulfite: tefamine holds sodium bisulfite",
+            "sulfite-free tefamine from the hospital pharmacy",
+            "1",
+            consent,
+            course_key="c1",
+        )
     )
     return history

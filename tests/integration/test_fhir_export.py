@@ -212,3 +212,35 @@ def test_skipped_points_lower_the_exported_outcome(uow: UnitOfWork) -> None:
     assert procedure["outcome"]["text"] == (
         "session 1: 45 of 50 planned points injected, 9.000 mL delivered (chart not signed)"
     )
+
+
+def test_deleted_patients_leave_nothing_behind_and_overrides_are_detected_issues(
+    uow: UnitOfWork, clock: Clock, tmp_path: Path
+) -> None:
+    from mesoplan.services import patients
+
+    patient_id, other = history(uow, clock)
+    patients.delete_patient(uow, DR, patient_id, "duplicate record")
+    allergic = add_patient(uow, "Allergic", allergies=("sulfite",))
+    start_course(uow, allergic, overrides={"allergy": "sulfite-free tefamine"})
+    manifest = fhir_export.bulk_export(uow, tmp_path / "bulk")
+    counts = {o["type"]: o["count"] for o in manifest["output"]}
+    assert counts["Patient"] == 2 and counts["CarePlan"] == 2
+    assert "Procedure" not in counts and "MedicationAdministration" not in counts
+    ids: set[str] = set()
+    refs: set[str] = set()
+    issues = []
+    for output in manifest["output"]:
+        for line in (tmp_path / "bulk" / output["url"]).read_text(encoding="utf-8").splitlines():
+            resource = json.loads(line)
+            ids.add(f"{resource['resourceType']}/{resource['id']}")
+            refs.update(_references(resource))
+            if resource["resourceType"] == "DetectedIssue":
+                assert_valid(resource)
+                issues.append(resource)
+    assert refs <= ids, sorted(refs - ids)[:5]
+    (issue,) = issues
+    assert issue["code"]["coding"][0]["code"] == "allergy"
+    assert issue["mitigation"][0]["action"]["text"] == "overridden: sulfite-free tefamine"
+    assert issue["implicated"][0]["reference"].startswith("CarePlan/")
+    assert other != allergic

@@ -41,6 +41,7 @@ def test_one_example_per_resource_type() -> None:
         "AllergyIntolerance",
         "MedicationStatement",
         "Consent",
+        "DetectedIssue",
     }
 
 

@@ -36,6 +36,7 @@ def source(history: History) -> MemorySource:
         h.reactions,
         h.signatures,
         h.histories,
+        h.overrides,
     )
 
 
@@ -66,6 +67,7 @@ def test_every_resource_is_valid_r4(resources: list[dict[str, Any]]) -> None:
         "AllergyIntolerance": 1,
         "MedicationStatement": 1,
         "Consent": 1,
+        "DetectedIssue": 1,
     }
 
 
@@ -176,7 +178,7 @@ def test_bulk_ndjson_files_and_manifest(tmp_path: Path) -> None:
         "url": "MedicationAdministration.ndjson",
         "count": 6,
     }
-    assert sum(o["count"] for o in manifest["output"]) == len(seen) == 32
+    assert sum(o["count"] for o in manifest["output"]) == len(seen) == 33
     ids = set()
     for output in manifest["output"]:
         lines = (tmp_path / "out" / output["url"]).read_text(encoding="utf-8").splitlines()
@@ -218,3 +220,22 @@ def test_stored_calendar_gives_the_same_actions_as_apply() -> None:
         assert a["id"] == b["id"] and a["title"] == b["title"] and a["code"] == b["code"]
         assert a["timingDateTime"][:10] == b["timingDateTime"][:10]
     assert stored["instantiatesCanonical"] == live["instantiatesCanonical"]
+
+
+def test_the_benchmark_clinic_exports_valid_resources(tmp_path: Path) -> None:
+    import importlib.util
+    import sys
+
+    from mesoplan import builtin_protocols
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "fhir_export.py"
+    spec = importlib.util.spec_from_file_location("fhir_export_benchmark", path)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench  # dataclasses look their module up
+    spec.loader.exec_module(bench)
+    clinic = bench.GeneratedClinic(20, builtin_protocols()["cellulite"])
+    assert bench.export(clinic, tmp_path) == 108
+    for file in tmp_path.glob("*.ndjson"):
+        for line in file.read_text(encoding="utf-8").splitlines():
+            assert_valid(json.loads(line))

@@ -46,6 +46,7 @@ REACTION_SYSTEM: Final = code_system("reaction")
 PLAN_ACTION_SYSTEM: Final = code_system("plan-action")
 CONTENT_HASH_SYSTEM: Final = code_system("protocol-content-hash")
 SCREENING_SYSTEM: Final = code_system("screening")
+SAFETY_RULE_SYSTEM: Final = code_system("safety-rule")
 
 MESOTHERAPY: Final = ("mesotherapy-session", "Mesotherapy session (intradermal microinjections)")
 """No SNOMED CT code for mesotherapy was found: a local code."""

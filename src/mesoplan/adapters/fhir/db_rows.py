@@ -46,8 +46,7 @@ def use_entries(source: DatabaseSource) -> Iterator[tuple[ProductUseEntry, Seque
         .where(s.deleted_at.is_(None))
         .order_by(s.course_id, u.session_id, u.position)
     )  # fmt: skip
-    if source.patient_id is not None:
-        query = query.where(s.patient_id == source.patient_id)
+    query = source.scoped(query, s.patient_id)
     walk = CourseWalk(source)
     for row in source.stream(query):
         _, protocols, zones = walk.get(row.course_id)
@@ -97,8 +96,7 @@ def reaction_entries(source: DatabaseSource) -> Iterator[ReactionEntry]:
         .where(ReactionRow.deleted_at.is_(None), SessionRow.deleted_at.is_(None))
         .order_by(ReactionRow.id)
     )
-    if source.patient_id is not None:
-        query = query.where(SessionRow.patient_id == source.patient_id)
+    query = source.scoped(query, SessionRow.patient_id)
     for row, patient_id, course_id in source.stream(query):
         zone = row.zone or "unknown"
         zone_keys = {z.zone_id: z.key for z in source.course(course_id)[2]}
@@ -125,40 +123,25 @@ def reaction_entries(source: DatabaseSource) -> Iterator[ReactionEntry]:
 
 def signature_entries(source: DatabaseSource) -> Iterator[SignatureEntry]:
     """The author's signature of each signed session, co-signatures, signed addenda."""
-    live = SessionRow.deleted_at.is_(None)
-    mine = [] if source.patient_id is None else [SessionRow.patient_id == source.patient_id]
-    signed = select(SessionRow).where(live, SessionRow.signed_at.is_not(None), *mine)
-    for (row,) in source.stream(signed.order_by(SessionRow.id)):
-        assert row.signed_at is not None and row.signed_by_id is not None
-        yield SignatureEntry(
-            f"s{row.id}",
-            str(row.id),
-            str(row.signed_by_id),
-            row.signed_at,
-            "author",
-            row.signature or "",
-        )
-    cosigned = select(CosignatureRow).join(SessionRow, SessionRow.id == CosignatureRow.session_id)
-    for (c,) in source.stream(cosigned.where(live, *mine).order_by(CosignatureRow.session_id)):
-        yield SignatureEntry(
-            f"c{c.session_id}",
-            str(c.session_id),
-            str(c.practitioner_id),
-            c.signed_at,
-            "cosigner",
-            c.signature,
-        )
-    addenda = select(AddendumRow).join(SessionRow, SessionRow.id == AddendumRow.session_id)
-    for (a,) in source.stream(addenda.where(live, *mine).order_by(AddendumRow.id)):
-        yield SignatureEntry(
-            f"a{a.id}",
-            str(a.session_id),
-            str(a.author_id),
-            a.signed_at,
-            "addendum",
-            a.signature,
-            a.text,
-        )
+    r, c, a = SessionRow, CosignatureRow, AddendumRow
+    live = r.deleted_at.is_(None)
+    signed = select(r.id, r.signed_by_id, r.signed_at, r.signature).where(
+        live, r.signed_at.is_not(None)
+    )
+    for sid, by, at, signature in source.stream(source.scoped(signed, r.patient_id).order_by(r.id)):
+        yield SignatureEntry(f"s{sid}", str(sid), str(by), at, "author", signature or "")
+    cosigned = select(c.session_id, c.practitioner_id, c.signed_at, c.signature).join(
+        r, r.id == c.session_id
+    )
+    query = source.scoped(cosigned.where(live), r.patient_id).order_by(c.session_id)
+    for sid, by, at, signature in source.stream(query):
+        yield SignatureEntry(f"c{sid}", str(sid), str(by), at, "cosigner", signature)
+    addenda = select(a.id, a.session_id, a.author_id, a.signed_at, a.signature, a.text).join(
+        r, r.id == a.session_id
+    )
+    query = source.scoped(addenda.where(live), r.patient_id).order_by(a.id)
+    for aid, sid, by, at, signature, text in source.stream(query):
+        yield SignatureEntry(f"a{aid}", str(sid), str(by), at, "addendum", signature, text)
 
 
 def delivered_ml(session: Session, session_id: int, planned_map_id: int, codes: bytes) -> float:

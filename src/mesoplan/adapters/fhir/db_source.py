@@ -16,7 +16,7 @@ from functools import lru_cache
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
@@ -50,6 +50,7 @@ from .entries import (
     CourseEntry,
     HistoryEntry,
     MeasurementEntry,
+    OverrideEntry,
     PatientEntry,
     PractitionerEntry,
     ProductUseEntry,
@@ -102,7 +103,11 @@ class DatabaseSource:
         result = self.session.execute(query.execution_options(yield_per=BATCH))
         yield from result
 
-    def _mine(self, query: AnySelect, column: Any) -> AnySelect:
+    def scoped(self, query: AnySelect, column: Any) -> AnySelect:
+        """Only records of live patients (``column`` holds the patient id), and only the
+        one patient's when the source has one."""
+        live = select(PatientRow.id).where(PatientRow.deleted_at.is_(None))
+        query = query.where(column.in_(live))
         return query if self.patient_id is None else query.where(column == self.patient_id)
 
     @lru_cache(maxsize=64)  # noqa: B019  (a handful of snapshots; the source is short-lived)
@@ -130,7 +135,7 @@ class DatabaseSource:
         return self._course(course_id)
 
     def live_courses(self) -> Iterator[Course]:
-        query = self._mine(self._course_query(), CourseRow.patient_id)
+        query = self.scoped(self._course_query(), CourseRow.patient_id)
         rows = self.stream(query.where(CourseRow.deleted_at.is_(None)))
         for _, group in groupby(rows, key=lambda r: r[0]):
             yield self._build(list(group))
@@ -177,7 +182,7 @@ class DatabaseSource:
 
     def patients(self) -> Iterable[PatientEntry]:
         p, i = PatientRow, PatientIdentifierRow
-        query = self._mine(
+        query = self.scoped(
             select(p.id, p.clinic_id, p.family_name, p.given_name, p.birth_date, p.sex,
                    p.phone, p.email, i.system, i.value)
             .outerjoin(i, i.patient_id == p.id)
@@ -225,7 +230,7 @@ class DatabaseSource:
         """Points injected from the status bytes; for one patient's export also the
         volume delivered (replaying the stored changes on the planned map)."""
         r = SessionRow
-        query = self._mine(
+        query = self.scoped(
             select(r.id, r.course_id, r.patient_id, r.practitioner_id, r.number,
                    r.performed_at, r.point_status, r.signed_at, r.notes, r.planned_map_id)
             .where(r.deleted_at.is_(None)),
@@ -250,7 +255,7 @@ class DatabaseSource:
         return use_entries(self)
 
     def measurements(self) -> Iterable[MeasurementEntry]:
-        query = self._mine(select(MeasurementRow), MeasurementRow.patient_id)
+        query = self.scoped(select(MeasurementRow), MeasurementRow.patient_id)
         query = query.where(MeasurementRow.deleted_at.is_(None)).order_by(MeasurementRow.id)
         for (row,) in self.stream(query):
             yield measurement_entry(row)
@@ -269,7 +274,7 @@ class DatabaseSource:
             .join(PatientRow, PatientRow.id == h.patient_id)
             .where(PatientRow.deleted_at.is_(None))
         )
-        query = self._mine(query, h.patient_id).order_by(h.patient_id, h.id.desc())
+        query = self.scoped(query, h.patient_id).order_by(h.patient_id, h.id.desc())
         for _, group in groupby(self.stream(query), key=lambda r: r[0].patient_id):
             row = next(group)[0]
             yield HistoryEntry(
@@ -278,10 +283,21 @@ class DatabaseSource:
                 tuple(row.allergies), tuple(row.medications), row.consent_given_at,
             )  # fmt: skip
 
+    def safety_overrides(self) -> Iterable[OverrideEntry]:
+        for row, patient_id in self.overrides():
+            if patient_id is None:
+                continue
+            yield OverrideEntry(
+                str(row.id), str(patient_id), row.code, row.subject, row.reason,
+                str(row.practitioner_id), row.created_at,
+                None if row.course_id is None else str(row.course_id),
+                None if row.session_id is None else str(row.session_id),
+            )  # fmt: skip
+
     def histories(self) -> Iterable[Any]:
         """Every version of the patients' safety history (for CSV), oldest first."""
         h = PatientHistoryRow
-        query = self._mine(select(h), h.patient_id).order_by(h.patient_id, h.id)
+        query = self.scoped(select(h), h.patient_id).order_by(h.patient_id, h.id)
         for (row,) in self.stream(query):
             yield row
 
@@ -294,8 +310,10 @@ class DatabaseSource:
             .outerjoin(CourseRow, CourseRow.id == o.course_id)
             .outerjoin(SessionRow, SessionRow.id == o.session_id)
         )
-        if self.patient_id is not None:
-            query = query.where(patient == self.patient_id)
+        query = self.scoped(query, patient).where(
+            or_(o.course_id.is_(None), CourseRow.deleted_at.is_(None)),
+            or_(o.session_id.is_(None), SessionRow.deleted_at.is_(None)),
+        )
         yield from self.stream(query.order_by(o.id))
 
 

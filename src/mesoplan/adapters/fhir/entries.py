@@ -178,3 +178,18 @@ class HistoryEntry:
     allergies: tuple[str, ...] = ()
     medications: tuple[str, ...] = ()
     consent_given_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class OverrideEntry:
+    """A safety rule knowingly overridden for a course or a session, and why."""
+
+    key: str
+    patient_key: str
+    code: str
+    subject: str
+    reason: str
+    practitioner_key: str
+    at: dt.datetime
+    course_key: str | None = None
+    session_key: str | None = None

@@ -20,6 +20,7 @@ from .entries import (
     CourseEntry,
     HistoryEntry,
     MeasurementEntry,
+    OverrideEntry,
     PatientEntry,
     PractitionerEntry,
     ProductUseEntry,
@@ -29,7 +30,7 @@ from .entries import (
     ZoneEntry,
 )
 from .follow_up import adverse_event, observation, provenance
-from .history import history_resources
+from .history import detected_issue, history_resources
 from .people import organization, patient, practitioner
 from .plan_definition import plan_definition
 from .refs import Refs
@@ -54,6 +55,7 @@ class RecordSource(Interface):
     def reactions(self) -> Iterable[ReactionEntry]: ...
     def signatures(self) -> Iterable[SignatureEntry]: ...
     def safety_histories(self) -> Iterable[HistoryEntry]: ...
+    def safety_overrides(self) -> Iterable[OverrideEntry]: ...
 
 
 @dataclass
@@ -71,6 +73,7 @@ class MemorySource:
     reaction_list: list[ReactionEntry] = field(default_factory=list)
     signature_list: list[SignatureEntry] = field(default_factory=list)
     history_list: list[HistoryEntry] = field(default_factory=list)
+    override_list: list[OverrideEntry] = field(default_factory=list)
 
     def _zones(self, keys: Sequence[str]) -> list[ZoneEntry]:
         by_key = {z.key: z for z in self.zone_list}
@@ -112,6 +115,9 @@ class MemorySource:
     def safety_histories(self) -> Iterable[HistoryEntry]:
         return self.history_list
 
+    def safety_overrides(self) -> Iterable[OverrideEntry]:
+        return self.override_list
+
 
 def protocol_key(protocol: Protocol) -> str:
     return f"{protocol.key}#{protocol.content_hash}"
@@ -150,6 +156,8 @@ def export_resources(source: RecordSource, refs: Refs) -> Iterator[tuple[str, JS
     for h in source.safety_histories():
         for kind, key, resource in history_resources(h, refs):
             yield keyed(kind, key, resource)
+    for o in source.safety_overrides():
+        yield keyed("DetectedIssue", o.key, detected_issue(o, refs))
 
 
 def records_bundle(

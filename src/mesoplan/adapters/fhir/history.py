@@ -1,13 +1,14 @@
 """A patient's safety history: AllergyIntolerance per allergy, MedicationStatement per
-medication, one Observation of the screening answers, Consent when consent was given."""
+medication, one Observation of the screening answers, Consent when consent was given;
+and a DetectedIssue per safety rule knowingly overridden."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .codes import OBSERVATION_CATEGORY, SCREENING_SYSTEM
+from .codes import OBSERVATION_CATEGORY, SAFETY_RULE_SYSTEM, SCREENING_SYSTEM
 from .datatypes import JSON, coding, concept, instant
-from .entries import HistoryEntry
+from .entries import HistoryEntry, OverrideEntry
 from .refs import Refs
 
 ALLERGY_CLINICAL = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical"
@@ -87,3 +88,35 @@ def consent(entry: HistoryEntry, refs: Refs) -> JSON:
         "performer": [refs.to("Patient", entry.patient_key)],
         "policyRule": concept(text="the clinic's consent to treatment"),
     }
+
+
+def detected_issue(entry: OverrideEntry, refs: Refs) -> JSON:
+    """A finding of the safety screening (or a lot or vial check) that the practitioner
+    overrode: the rule, what it was about, and the reason as the mitigation."""
+    author = refs.to("Practitioner", entry.practitioner_key)
+    implicated = []
+    if entry.course_key is not None:
+        implicated.append(refs.to("CarePlan", entry.course_key))
+    if entry.session_key is not None:
+        implicated.append(refs.to("Procedure", entry.session_key))
+    out: JSON = {
+        "resourceType": "DetectedIssue",
+        "id": refs.id("DetectedIssue", entry.key),
+        "status": "final",
+        "code": concept(coding(SAFETY_RULE_SYSTEM, entry.code), text=entry.code),
+        "patient": refs.to("Patient", entry.patient_key),
+        "identifiedDateTime": instant(entry.at),
+        "author": author,
+        "implicated": implicated,
+        "detail": entry.subject,
+        "mitigation": [
+            {
+                "action": concept(text=f"overridden: {entry.reason}"),
+                "date": instant(entry.at),
+                "author": author,
+            }
+        ],
+    }
+    if not implicated:
+        del out["implicated"]
+    return out
