@@ -40,9 +40,10 @@ lint: install
 bench: install
 	@for f in benchmarks/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
-## Regenerate docs/cli-reference.md from the commands' help.
+## Regenerate docs/cli-reference.md from the commands' help and the API's permission tables.
 docs: install
 	$(PY) scripts/cli_reference.py
+	$(PY) scripts/api_permissions.py
 
 ## A longer property-testing campaign than CI runs.
 fuzz: install
