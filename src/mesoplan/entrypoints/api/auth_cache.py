@@ -26,11 +26,18 @@ class AuthCache:
         self._lock = threading.Lock()
         self._entries: dict[str, tuple[float, Principal]] = {}
 
+    def peek(self, secret: str) -> Principal | None:
+        """The remembered principal of ``secret``, without asking anyone."""
+        if self.ttl_s <= 0:
+            return None
+        hit = self._entries.get(_key(secret))
+        return hit[1] if hit is not None and hit[0] > self._clock() else None
+
     def get(self, secret: str, resolve: Callable[[str], Principal | None]) -> Principal | None:
         """The principal of ``secret``: remembered, or ``resolve``'d (None is not kept)."""
         if self.ttl_s <= 0:
             return resolve(secret)
-        key = hashlib.sha256(secret.encode("utf-8")).hexdigest()
+        key = _key(secret)
         now = self._clock()
         hit = self._entries.get(key)
         if hit is not None and hit[0] > now:
@@ -48,3 +55,7 @@ class AuthCache:
             stale = [k for k, (_, who) in self._entries.items() if who.user_id == user_id]
             for k in stale:
                 del self._entries[k]
+
+
+def _key(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from ...services.accounts import Principal
 from ...services.auth import authenticate
@@ -32,13 +34,19 @@ async def app_state(request: Request) -> AppState:
 State = Annotated[AppState, Depends(app_state)]
 
 
-def principal(
+async def principal(
     state: State,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
+    """Remembered secrets are answered on the event loop; others are looked up in a
+    worker thread (one indexed query)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(401, "sign in: send Authorization: Bearer <token>", _challenge())
-    who = state.auth_cache.get(credentials.credentials, lambda s: authenticate(state.plain(), s))
+    secret = credentials.credentials
+    who = state.auth_cache.peek(secret)
+    if who is None:
+        lookup = partial(state.auth_cache.get, secret, lambda s: authenticate(state.plain(), s))
+        who = await run_in_threadpool(lookup)
     if who is None:
         raise HTTPException(401, "the token or key is unknown, expired or revoked", _challenge())
     return who
