@@ -23,6 +23,7 @@ from .unit_of_work import UnitOfWork
 from .views import ml_to_ul
 
 if TYPE_CHECKING:
+    from ..adapters.db.records import CourseRow, SessionRow
     from ..adapters.db.stock import LotRow, ProductRow, VialRow
 
 
@@ -145,8 +146,6 @@ def record_session(
     mix must provide every protocol ingredient; each vial is drawn down. The patient is
     screened again; an expired lot or a vial past its beyond-use time is refused unless
     overridden with a reason."""
-    from ..adapters.db.records import SessionRow
-
     with uow:
         who = uow.people.practitioner(actor)
         course = uow.records.course(course_id)
@@ -154,37 +153,13 @@ def record_session(
         _check_time(uow, at)
         number = _session_number(uow, course_id, number)
         protocol = protocol_of_course(uow, course_id)
-        delivery = _draft(uow, course.planned_map_id, changes, protocol, at)
+        draft = _draft(uow, course.planned_map_id, changes, protocol, at)
         resolved = [_resolve(uow, who.clinic_id, u) for u in uses]
         diluent = _resolve(uow, who.clinic_id, details.diluent) if details.diluent else None
         stock = [*resolved, *([diluent] if diluent else [])]
-        result = screen(history_of(uow, course.patient_id), protocol, at=at)
-        carried = carried_overrides(uow, course_id, result)
-        result = result + _stock_findings(stock, at)
-        result = result.with_overrides({**carried, **(overrides or {})})
-        result.require_clear()
-        record = _record(protocol, delivery, at, resolved, details)
-        row = uow.records.add(
-            SessionRow(
-                course_id=course_id,
-                patient_id=course.patient_id,
-                number=number,
-                performed_at=at,
-                practitioner_id=who.id,
-                planned_map_id=course.planned_map_id,
-                point_status=status_bytes(record.delivery),
-                needle_gauge=details.needle_gauge,
-                needle_length_mm=details.needle_length_mm,
-                needle_lot=details.needle_lot,
-                anaesthetic=record.anaesthetic.name if record.anaesthetic else None,
-                anaesthetic_amount_g=record.anaesthetic.amount_g if record.anaesthetic else None,
-                anaesthetic_applied_at=record.anaesthetic.applied_at
-                if record.anaesthetic
-                else None,
-                notes=details.notes,
-                created_at=uow.now(),
-            )
-        )
+        result = _screen(uow, course, protocol, at, stock, overrides or {})
+        record = _record(protocol, draft, at, resolved, details)
+        row = uow.records.add(_session_row(course, who.id, number, record, details, uow.now()))
         uow.flush()
         uow.records.add_all(point_rows(row.id, record.delivery))
         _add_uses(uow, row.id, resolved, [u.provides for u in record.mix], diluent)
@@ -193,6 +168,52 @@ def record_session(
         view = session_view(uow, row, result)
         uow.commit()
         return view
+
+
+def _screen(
+    uow: UnitOfWork,
+    course: CourseRow,
+    protocol: Protocol,
+    at: datetime,
+    stock: Sequence[_Resolved],
+    overrides: Mapping[str, str],
+) -> ScreeningResult:
+    """The patient's history again (course overrides carried), then lots and vials."""
+    result = screen(history_of(uow, course.patient_id), protocol, at=at)
+    carried = carried_overrides(uow, course.id, result)
+    result = (result + _stock_findings(stock, at)).with_overrides({**carried, **overrides})
+    result.require_clear()
+    return result
+
+
+def _session_row(
+    course: CourseRow,
+    practitioner_id: int,
+    number: int,
+    record: SessionRecord,
+    details: SessionInput,
+    now: datetime,
+) -> SessionRow:
+    from ..adapters.db.records import SessionRow
+
+    a = record.anaesthetic
+    return SessionRow(
+        course_id=course.id,
+        patient_id=course.patient_id,
+        number=number,
+        performed_at=record.performed_at,
+        practitioner_id=practitioner_id,
+        planned_map_id=course.planned_map_id,
+        point_status=status_bytes(record.delivery),
+        needle_gauge=details.needle_gauge,
+        needle_length_mm=details.needle_length_mm,
+        needle_lot=details.needle_lot,
+        anaesthetic=a.name if a else None,
+        anaesthetic_amount_g=a.amount_g if a else None,
+        anaesthetic_applied_at=a.applied_at if a else None,
+        notes=details.notes,
+        created_at=now,
+    )
 
 
 def _draft(
