@@ -27,7 +27,7 @@ run: install
 ## Every test: unit, integration (SQLite and, when MESOPLAN_TEST_DATABASE_URL is set,
 ## PostgreSQL) and end-to-end.
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=15
 
 test-fast: install
 	$(PY) -m pytest tests/unit -q
