@@ -189,3 +189,22 @@ def test_another_clinics_patient_is_not_found(site: Site) -> None:
     assert hidden.status_code == 404 and "unknown patient" in hidden.text
     assert hidden.headers["content-type"].startswith("text/html")
     assert "Pagetest" not in site.client.get("/app/patients").text
+
+
+def test_an_admin_uploads_a_clinic_protocol_and_plans_with_it(site: Site) -> None:
+    from mesoplan.protocols import export_builtin_text
+
+    text = export_builtin_text("face").replace('id = "face"', 'id = "clinic-face"', 1)
+    log_in(site, "admin-dr-pages")
+    csrf = _csrf(site.client.get("/app/protocols").text)
+    r = site.client.post("/app/protocols", data={"csrf_token": csrf, "text": text})
+    assert r.status_code == 303 and r.headers["location"] == "/app/protocols/clinic-face@1.0.0"
+    assert "Facial rejuvenation" in site.client.get(r.headers["location"]).text
+    again = site.client.post("/app/protocols", data={"csrf_token": csrf, "text": text})
+    assert again.status_code == 422 and "exists already" in again.text
+    broken = text.replace('version = "1.0.0"', 'version = "one"', 1)
+    bad = site.client.post("/app/protocols", data={"csrf_token": csrf, "text": broken})
+    assert bad.status_code == 422 and re.search(r"line \d+: <code>version</code>", bad.text)
+    patient_id = _patient(site, log_in(site))
+    new = site.client.get(f"/app/patients/{patient_id}/courses/new")
+    assert "(clinic-face@1.0.0)" in new.text

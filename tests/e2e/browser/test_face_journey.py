@@ -91,8 +91,11 @@ def test_assistant_cannot_chart_and_protocol_errors_show_lines(
 ) -> None:
     log_in(page, live_app.url, NURSE)
     page.get_by_role("link", name="Protocols").click()
-    assert page.get_by_role("link", name=re.compile("Cellulite")).is_visible()
     assert page.get_by_role("heading", name="Upload a clinic protocol").count() == 0
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("Cellulite")).click()
+    assert page.get_by_role("heading", name="Patient information").is_visible()
+    assert_accessible(page)
     page.get_by_role("link", name="Stock").click()
     assert page.get_by_role("cell", name="TF-B").first.is_visible()
     assert_accessible(page)

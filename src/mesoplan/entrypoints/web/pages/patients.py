@@ -76,15 +76,12 @@ async def add_patient(page: PageDep) -> Response:
 
 
 def _plot(page: Page, patient_id: int) -> str | None:
-    from ....adapters.outcome_plot import outcome_plot_svg
-    from ....services.measurements import list_measurements, to_domain
+    from ....services.measurements import list_measurements
+    from ....services.outcome_plots import outcome_plot
 
-    rows = list_measurements(page.uow(), patient_id)
-    if not rows:
+    if not list_measurements(page.uow(), patient_id):
         return None
-    with page.uow() as uow:
-        domain = [to_domain(uow.people.measurement(r.id)) for r in rows]
-    svg = outcome_plot_svg(domain, title="Outcome measurements")
+    svg = outcome_plot(page.uow(), patient_id)
     return svg[svg.find("<svg") :]
 
 
