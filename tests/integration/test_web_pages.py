@@ -39,6 +39,8 @@ def _open(engine: Engine, clock: Clock, clinic: str, username: str) -> int:
         cid = uow.people.practitioner(admin.username).clinic_id
     scoped = ClinicUnitOfWork(session_factory(engine), cid, Actor("test", "seed"), clock)
     create_user(scoped, NewUser(username, "Dr Pages", "practitioner", PASSWORD), cheap)
+    director = NewUser(f"md-{username}", "Dr Director", "medical_director", PASSWORD)
+    create_user(scoped, director, cheap)
     return cid
 
 
@@ -208,3 +210,23 @@ def test_an_admin_uploads_a_clinic_protocol_and_plans_with_it(site: Site) -> Non
     patient_id = _patient(site, log_in(site))
     new = site.client.get(f"/app/patients/{patient_id}/courses/new")
     assert "(clinic-face@1.0.0)" in new.text
+
+
+def test_a_signed_session_is_co_signed_and_amended_never_re_charted(site: Site) -> None:
+    csrf = log_in(site)
+    course_id = _course(site, csrf, _patient(site, csrf))
+    session_url = site.client.post(
+        f"/app/courses/{course_id}/sessions", data=_mix(csrf, "TF-NEW")
+    ).headers["location"]
+    assert site.client.post(f"{session_url}/sign", data={"csrf_token": csrf}).status_code == 303
+    late = site.client.post(
+        f"{session_url}/points",
+        data={"csrf_token": csrf, "point": "thigh-left-lateral:0", "status": "skipped"},
+    )
+    assert late.status_code == 422 and "is signed" in late.text
+    csrf = log_in(site, f"md-{DR}")
+    assert site.client.post(f"{session_url}/cosign", data={"csrf_token": csrf}).status_code == 303
+    note = {"csrf_token": csrf, "text": "Patient called: mild redness, settling."}
+    assert site.client.post(f"{session_url}/addenda", data=note).status_code == 303
+    page = site.client.get(session_url).text
+    assert f"co-signed by md-{DR}" in page and "mild redness, settling" in page

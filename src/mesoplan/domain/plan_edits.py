@@ -75,16 +75,10 @@ def _check_caps(plan: Mapping[str, Any], rule: Mapping[str, Any], extra: Mapping
             )
 
 
-def add_points(
-    plan: Mapping[str, Any], protocol: Protocol, additions: Sequence[AddedPoint]
-) -> dict[str, Any]:
-    """A copy of ``plan`` with ``additions``; each rule's volume split again over its points."""
-    if not additions:
-        return copy.deepcopy(dict(plan))
-    if (plan.get("protocol") or {}).get("hash") != protocol.content_hash:
-        raise PlanningError("the plan was not made from this protocol; plan again")
-    doc = copy.deepcopy(dict(plan))
-    zones = {z["zone"]: z for z in doc["zones"]}
+def _check_additions(
+    zones: Mapping[str, Mapping[str, Any]], additions: Sequence[AddedPoint]
+) -> dict[str, int]:
+    """Each addition inside its zone and outside every exclusion; how many per zone."""
     extra: dict[str, int] = {}
     for p in additions:
         zone = zones.get(p.zone)
@@ -97,6 +91,20 @@ def add_points(
         if hit is not None:
             raise PlanningError(f"{where} is inside exclusion {hit!r} or its margin")
         extra[p.zone] = extra.get(p.zone, 0) + 1
+    return extra
+
+
+def add_points(
+    plan: Mapping[str, Any], protocol: Protocol, additions: Sequence[AddedPoint]
+) -> dict[str, Any]:
+    """A copy of ``plan`` with ``additions``; each rule's volume split again over its points."""
+    if not additions:
+        return copy.deepcopy(dict(plan))
+    if (plan.get("protocol") or {}).get("hash") != protocol.content_hash:
+        raise PlanningError("the plan was not made from this protocol; plan again")
+    doc = copy.deepcopy(dict(plan))
+    zones = {z["zone"]: z for z in doc["zones"]}
+    extra = _check_additions(zones, additions)
     touched = {id(_rule_of(doc, zid)): _rule_of(doc, zid) for zid in extra}
     for rule in touched.values():
         _check_caps(doc, rule, extra)

@@ -19,6 +19,8 @@ from .views import HistoryView, LotView, PatientView, VialView
 
 if TYPE_CHECKING:
     from ..adapters.db.records import ReactionRow
+    from ..adapters.db.stock import LotRow, ProductRow
+    from ..domain.protocol import Protocol
 
 EXPIRY_WINDOW_DAYS = 30
 """The dashboard lists lots that expire within this many days."""
@@ -215,45 +217,47 @@ class IngredientStock:
     options: tuple[StockOption, ...]
 
 
+def _option(uow: UnitOfWork, lot: LotRow, product: ProductRow, now: datetime) -> StockOption:
+    """A lot with its open vials usable now (not recalled, not spent, not beyond use)."""
+    vials = tuple(
+        (v.code, v.volume_remaining_ul / 1000)
+        for v in uow.stock.vials_of_lot(lot.id)
+        if v.recalled_at is None and v.volume_remaining_ul > 0 and v.beyond_use_at >= now
+    )
+    expired = now.date() > lot.expiry_date
+    return StockOption(product.name, lot.lot_number, lot.expiry_date, expired, vials)
+
+
+def _provided(protocol: Protocol, product: ProductRow) -> str | None:
+    """The ingredient a drug provides (None when it is ambiguous)."""
+    from ..domain.record_errors import RefusedError
+    from .sessions import provides_of
+
+    try:
+        return provides_of(protocol, product, None)
+    except RefusedError:
+        return None
+
+
 def stock_for_course(uow: UnitOfWork, actor: str | None, course_id: int) -> list[IngredientStock]:
     """For each active ingredient of the course's protocol, the lots that provide it, soonest
     expiry first (first expiry, first out); expired lots are listed as such (charting
     refuses them); recalled lots and spent or beyond-use vials are left out."""
-    from ..domain.record_errors import RefusedError
     from .session_store import protocol_of_course
-    from .sessions import provides_of
 
     with uow:
         who = uow.people.practitioner(actor)
         uow.records.course(course_id)
         protocol = protocol_of_course(uow, course_id)
-        now = uow.now()
-        by_ingredient: dict[str, list[StockOption]] = {i.name: [] for i in protocol.ingredients}
+        found: dict[str, list[StockOption]] = {i.name: [] for i in protocol.ingredients}
         for lot, product in sorted(uow.stock.lots(who.clinic_id), key=lambda lp: lp[0].expiry_date):
             if product.kind != "drug" or lot.recalled_at is not None:
                 continue
-            try:
-                provides = provides_of(protocol, product, None)
-            except RefusedError:
-                continue
-            if provides not in by_ingredient:
-                continue
-            vials = tuple(
-                (v.code, v.volume_remaining_ul / 1000)
-                for v in uow.stock.vials_of_lot(lot.id)
-                if v.recalled_at is None and v.volume_remaining_ul > 0 and v.beyond_use_at >= now
-            )
-            by_ingredient[provides].append(
-                StockOption(
-                    product.name,
-                    lot.lot_number,
-                    lot.expiry_date,
-                    now.date() > lot.expiry_date,
-                    vials,
-                )
-            )
+            provides = _provided(protocol, product)
+            if provides in found:
+                found[provides].append(_option(uow, lot, product, uow.now()))
         return [
-            IngredientStock(i.name, i.amount, tuple(by_ingredient[i.name]))
+            IngredientStock(i.name, i.amount, tuple(found[i.name]))
             for i in protocol.ingredients
             if i.role != "vehicle"
         ]

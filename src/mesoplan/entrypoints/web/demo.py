@@ -7,6 +7,7 @@ patients, through the ordinary use cases) and a demo login, and print the login.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo-password"
@@ -20,13 +21,21 @@ class DemoLogin:
     created: bool
 
 
-def ensure_demo(database_url: str, base_url: str = "http://127.0.0.1:8000") -> DemoLogin:
-    from ...adapters.db import make_engine, session_factory
+def _add_login(engine: Any, clinic_id: int) -> None:
+    from ...adapters.db import session_factory
     from ...adapters.db.audit import Actor
-    from ...adapters.db.migrate import upgrade
     from ...services.accounts import NewUser, PasswordPolicy, create_user
-    from ...services.demo import CLINIC, build_demo
     from ...services.scoped import ClinicUnitOfWork
+
+    scoped = ClinicUnitOfWork(session_factory(engine), clinic_id, Actor("make run", "demo login"))
+    user = NewUser(DEMO_USER, "Dr Demo Web (fake)", "practitioner", DEMO_PASSWORD)
+    create_user(scoped, user, PasswordPolicy())
+
+
+def ensure_demo(database_url: str, base_url: str = "http://127.0.0.1:8000") -> DemoLogin:
+    from ...adapters.db import make_engine
+    from ...adapters.db.migrate import upgrade
+    from ...services.demo import CLINIC, build_demo
     from ...services.unit_of_work import UnitOfWork
 
     engine = make_engine(database_url)
@@ -46,11 +55,7 @@ def ensure_demo(database_url: str, base_url: str = "http://127.0.0.1:8000") -> D
         clinic_id = demo_clinic()
         assert clinic_id is not None
     if not has_user:
-        scoped = ClinicUnitOfWork(
-            session_factory(engine), clinic_id, Actor("make run", "demo login")
-        )
-        user = NewUser(DEMO_USER, "Dr Demo Web (fake)", "practitioner", DEMO_PASSWORD)
-        create_user(scoped, user, PasswordPolicy())
+        _add_login(engine, clinic_id)
     engine.dispose()
     return DemoLogin(f"{base_url}/app/", DEMO_USER, DEMO_PASSWORD, created)
 

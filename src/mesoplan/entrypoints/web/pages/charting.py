@@ -234,6 +234,19 @@ async def sign(page: PageDep, session_id: int) -> Response:
     return page.redirect(f"/sessions/{session_id}")
 
 
+@router.post("/sessions/{session_id}/cosign", response_model=None)
+async def cosign(page: PageDep, session_id: int) -> Response:
+    from ....services.signing import cosign_session
+
+    page.require("sessions:cosign")
+    await page.form()
+    try:
+        cosign_session(page.uow(), page.actor, session_id)
+    except MesoplanError as exc:
+        return _chart_page(page, session_id, None, 422, error=str(exc))
+    return page.redirect(f"/sessions/{session_id}")
+
+
 @router.post("/sessions/{session_id}/addenda", response_model=None)
 async def addendum(page: PageDep, session_id: int) -> Response:
     from ....services.signing import add_addendum

@@ -1,0 +1,163 @@
+"""Page layout for the PDF documents: the header and footer on every page, tables, and
+injection maps as vector drawings (reportlab)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+STATUS_RGB = {
+    "planned": (0.12, 0.37, 0.66),
+    "done": (0.11, 0.5, 0.23),
+    "skipped": (0.7, 0.15, 0.12),
+    "moved": (0.54, 0.29, 0.0),
+    "added": (0.36, 0.16, 0.53),
+}
+MAP_HEIGHT_PT = 230.0
+MAP_WIDTH_PT = 160.0
+
+
+@dataclass(frozen=True)
+class DocumentHeader:
+    """Who and where a document is about, printed at the top of every page."""
+
+    clinic: str
+    patient: str
+    birth_date: str
+    title: str
+    reference: str = ""
+
+
+@cache
+def styles() -> Any:
+    from reportlab.lib.styles import getSampleStyleSheet
+
+    styles = getSampleStyleSheet()
+    styles["Normal"].fontSize = 9.5
+    styles["Normal"].leading = 12.5
+    return styles
+
+
+MARGIN_CM = 1.8
+
+
+def _decorate(header: DocumentHeader) -> Any:
+    """What every page carries: clinic and title, patient, page number, reference."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import cm
+
+    left, right, top, bottom = MARGIN_CM * cm, A4[0] - MARGIN_CM * cm, A4[1] - 1.2 * cm, cm
+
+    def decorate(canvas: Any, document: Any) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(left, top, f"{header.clinic} · {header.title}")
+        canvas.drawRightString(right, top, f"{header.patient} (born {header.birth_date})")
+        canvas.drawRightString(right, bottom, f"page {document.page}")
+        if header.reference:
+            canvas.drawString(left, bottom, header.reference)
+        canvas.restoreState()
+
+    return decorate
+
+
+def build(header: DocumentHeader, story: list[Any]) -> bytes:
+    """The PDF bytes of ``story`` on A4 (invariant: no dates or random ids inside)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import cm
+    from reportlab.platypus import SimpleDocTemplate
+
+    buffer = io.BytesIO()
+    margin = MARGIN_CM * cm
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=2.2 * cm,
+        bottomMargin=margin,
+        title=header.title,
+        author=header.clinic,
+        subject=header.reference,
+        creator="mesoplan",
+        invariant=True,
+    )
+    decorate = _decorate(header)
+    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    return buffer.getvalue()
+
+
+def table(rows: Sequence[Sequence[Any]], widths: Sequence[float] | None = None) -> Any:
+    from reportlab.lib import colors
+    from reportlab.platypus import Table, TableStyle
+
+    t = Table([list(r) for r in rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
+    t.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8.5),
+                ("FONT", (0, 1), (-1, -1), "Helvetica", 8.5),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.92, 0.94)),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return t
+
+
+def _marker(d: Any, status: str, x: float, y: float, r: float) -> None:
+    from reportlab.graphics.shapes import Circle, Line
+    from reportlab.lib import colors
+
+    c = colors.Color(*STATUS_RGB.get(status, STATUS_RGB["planned"]))
+    if status == "skipped":
+        d.add(Line(x - r, y - r, x + r, y + r, strokeColor=c, strokeWidth=1))
+        d.add(Line(x - r, y + r, x + r, y - r, strokeColor=c, strokeWidth=1))
+    elif status in ("moved", "added"):
+        d.add(Circle(x, y, r, fillColor=colors.white, strokeColor=c, strokeWidth=1))
+    else:
+        d.add(Circle(x, y, r, fillColor=c, strokeColor=None))
+
+
+def zone_drawing(zone: Mapping[str, Any], points: Sequence[Mapping[str, Any]]) -> Any:
+    """One zone's map as a reportlab Drawing (y up, as the zone's frame)."""
+    from reportlab.graphics.shapes import Drawing, Polygon, String
+    from reportlab.lib import colors
+
+    outline = [(float(x), float(y)) for x, y in zone["outline_cm"]]
+    x0, y0 = min(p[0] for p in outline), min(p[1] for p in outline)
+    w = (max(p[0] for p in outline) - x0) or 1.0
+    h = (max(p[1] for p in outline) - y0) or 1.0
+    k, pad = min(MAP_HEIGHT_PT / h, MAP_WIDTH_PT / w), 6.0
+    d = Drawing(w * k + 2 * pad, h * k + 2 * pad + 12)
+    flat = [c for x, y in outline for c in (pad + (x - x0) * k, pad + (y - y0) * k)]
+    d.add(Polygon(flat, fillColor=colors.Color(0.93, 0.95, 0.98), strokeColor=colors.black))
+    r = max(min(float(zone.get("spacing_cm") or 1.0) * k * 0.25, 3.5), 0.8)
+    for p in points:
+        x, y = pad + (float(p["x_cm"]) - x0) * k, pad + (float(p["y_cm"]) - y0) * k
+        _marker(d, str(p.get("status", "planned")), x, y, r)
+    title = f"{zone.get('title') or zone['zone']} · {len(points)} points"
+    d.add(String(pad, h * k + 2 * pad + 2, title, fontName="Helvetica", fontSize=7.5))
+    return d
+
+
+def maps(plan: Mapping[str, Any], statuses: Mapping[str, Mapping[str, Any]] | None) -> Any:
+    from reportlab.platypus import Table
+
+    cells = []
+    for z in plan.get("zones", []):
+        pts: list[Mapping[str, Any]] = [
+            {**p, **(statuses or {}).get(p["id"], {})} for p in z.get("points", [])
+        ]
+        pts += [
+            r
+            for r in (statuses or {}).values()
+            if r.get("status") == "added" and str(r["id"]).split(":", 1)[0] == z["zone"]
+        ]
+        cells.append(zone_drawing(z, pts))
+    rows = [cells[i : i + 3] for i in range(0, len(cells), 3)] or [[""]]
+    return Table(rows, hAlign="LEFT")
