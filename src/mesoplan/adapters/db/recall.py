@@ -100,7 +100,7 @@ def _rows(session: Session, q: Select[*tuple[Any, ...]]) -> list[dict[str, Any]]
     """Rows in session order. Sorted here, not in SQL: an ORDER BY on the session's date
     tempts SQLite into walking every session by date instead of the lot's few uses."""
     at, sid = COLUMNS.index("performed_at"), COLUMNS.index("session_id")
-    # Core execution on the session's connection: plain rows, without the ORM's
-    # per-row bookkeeping (a third of the time for a few hundred rows)
-    rows = sorted(session.connection().execute(q), key=lambda r: (r[at], r[sid], r[-1]))
+    # Through the session (ORM execution), not its connection: a clinic-scoped session
+    # adds its tenancy criteria there (adapters/db/tenancy.py); Core would skip them.
+    rows = sorted(session.execute(q), key=lambda r: (r[at], r[sid], r[-1]))
     return [dict(zip(COLUMNS, row[:-1], strict=True)) for row in rows]
