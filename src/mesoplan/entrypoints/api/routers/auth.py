@@ -47,7 +47,7 @@ def logout(ctx: Authenticated) -> Response:
 
 
 @router.get("/auth/me", response_model=UserRead)
-def me(ctx: Authenticated, response: Response) -> UserRead:
+async def me(ctx: Authenticated, response: Response) -> UserRead:
     with ctx.read() as uow:
         return etags.with_etag(response, _user(uow, ctx.who.user_id))
 
@@ -73,7 +73,7 @@ def create_user(body: UserCreate, ctx: UserAdmin, response: Response) -> UserRea
 
 
 @router.get("/users/{user_id}", response_model=UserRead)
-def get_user(user_id: int, ctx: Reader, response: Response) -> UserRead:
+async def get_user(user_id: int, ctx: Reader, response: Response) -> UserRead:
     with ctx.read() as uow:
         return etags.with_etag(response, _user(uow, user_id))
 
@@ -120,7 +120,7 @@ def create_api_key(user_id: int, body: ApiKeyCreate, ctx: UserAdmin) -> ApiKeySe
 
 
 @router.get("/api-keys/{key_id}", response_model=ApiKeyRead)
-def get_api_key(key_id: int, ctx: UserAdmin, response: Response) -> ApiKeyRead:
+async def get_api_key(key_id: int, ctx: UserAdmin, response: Response) -> ApiKeyRead:
     with ctx.read() as uow:
         return etags.with_etag(response, _key(uow, key_id))
 

@@ -28,7 +28,7 @@ def list_clinics(ctx: Reader, paging: Paging) -> Page[ClinicRead]:
 
 
 @router.get("/clinics/{clinic_id}", response_model=ClinicRead)
-def get_clinic(clinic_id: int, ctx: Reader, response: Response) -> ClinicRead:
+async def get_clinic(clinic_id: int, ctx: Reader, response: Response) -> ClinicRead:
     with ctx.read() as uow:
         return etags.with_etag(response, _clinic(uow, clinic_id))
 

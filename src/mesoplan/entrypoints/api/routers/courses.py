@@ -65,7 +65,7 @@ def start_course(
 
 
 @router.get("/courses/{course_id}", response_model=CourseRead)
-def get_course(course_id: int, ctx: Reader, response: Response) -> CourseRead:
+async def get_course(course_id: int, ctx: Reader, response: Response) -> CourseRead:
     with ctx.read() as uow:
         return etags.with_etag(response, read_course(uow, course_id))
 

@@ -56,7 +56,7 @@ def record_measurement(
 
 
 @router.get("/measurements/{measurement_id}", response_model=MeasurementRead)
-def get_measurement(measurement_id: int, ctx: Reader, response: Response) -> MeasurementRead:
+async def get_measurement(measurement_id: int, ctx: Reader, response: Response) -> MeasurementRead:
     with ctx.read() as uow:
         return etags.with_etag(response, _read(uow, measurement_id))
 

@@ -64,7 +64,7 @@ def list_protocols(ctx: Reader, paging: Paging, origin: str | None = None) -> Pa
 
 
 @router.get("/protocols/{ref}", response_model=ProtocolDetailRead)
-def get_protocol(ref: str, ctx: Reader, response: Response) -> ProtocolDetailRead:
+async def get_protocol(ref: str, ctx: Reader, response: Response) -> ProtocolDetailRead:
     """``ref``: ``id`` (newest version) or ``id@version``."""
     with ctx.read() as uow:
         return etags.with_etag(response, _detail(uow, ref))

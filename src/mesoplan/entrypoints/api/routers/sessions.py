@@ -88,7 +88,7 @@ def chart_session(
 
 
 @router.get("/sessions/{session_id}", response_model=SessionRead)
-def get_session(session_id: int, ctx: Reader, response: Response) -> SessionRead:
+async def get_session(session_id: int, ctx: Reader, response: Response) -> SessionRead:
     with ctx.read() as uow:
         return etags.with_etag(response, read_session(uow, session_id))
 

@@ -52,7 +52,7 @@ def receive_lot(body: LotCreate, ctx: StockWriter, response: Response) -> LotRea
 
 
 @router.get("/stock/lots/{lot_id}", response_model=LotRead)
-def get_lot(lot_id: int, ctx: Reader, response: Response) -> LotRead:
+async def get_lot(lot_id: int, ctx: Reader, response: Response) -> LotRead:
     with ctx.read() as uow:
         return etags.with_etag(response, _lot(uow, lot_id))
 
@@ -76,7 +76,7 @@ def open_vial(body: VialCreate, ctx: StockWriter, response: Response) -> VialRea
 
 
 @router.get("/stock/vials/{code}", response_model=VialRead)
-def get_vial(code: str, ctx: Reader, response: Response) -> VialRead:
+async def get_vial(code: str, ctx: Reader, response: Response) -> VialRead:
     with ctx.read() as uow:
         return etags.with_etag(response, VialRead.model_validate(listings.vial(uow, code)))
 
