@@ -176,6 +176,12 @@ def test_a_course_is_approved_and_an_expired_lot_is_refused_with_the_reason(site
         headers={"HX-Request": "true"},
     )
     assert moved.status_code == 422 and "x cm: this field is required" in moved.text
+    plot = site.client.get("/app/patients/1/outcomes.svg")
+    assert plot.headers["content-type"] == "image/svg+xml" and "<svg" in plot.text
+    again = site.client.get(
+        "/app/patients/1/outcomes.svg", headers={"If-None-Match": plot.headers["etag"]}
+    )
+    assert again.status_code == 304
     for doc in (f"/app/courses/{course_id}/plan.pdf", f"{session_url}/record.pdf"):
         pdf = site.client.get(doc)
         assert pdf.headers["content-type"] == "application/pdf"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .courses import CourseView, course_view
 from .patients import history_view, patient_view
@@ -273,3 +273,36 @@ def diluent_stock(uow: UnitOfWork, actor: str | None) -> list[StockOption]:
             for lot, p in sorted(uow.stock.lots(who.clinic_id), key=lambda lp: lp[0].expiry_date)
             if p.kind == "diluent" and lot.recalled_at is None
         ]
+
+
+@dataclass(frozen=True)
+class SessionPage:
+    """Everything the charting page shows, read in one unit of work."""
+
+    session: SessionView
+    points: dict[str, dict[str, Any]]
+    plan: dict[str, Any]
+    course: CourseView
+    patient: PatientView
+    reactions: tuple[ReactionItem, ...]
+
+
+def session_page(uow: UnitOfWork, actor: str | None, session_id: int) -> SessionPage:
+    """A session with its charted points by id, the course's plan, the patient and the
+    session's reactions."""
+    from .session_store import load_record
+
+    with uow:
+        uow.people.practitioner(actor)
+        row = uow.records.treatment_session(session_id)
+        points = {str(r["id"]): r for r in load_record(uow, row).delivery.rows()}
+        course = uow.records.course(row.course_id)
+        patient = uow.people.patient(row.patient_id, include_deleted=True)
+        return SessionPage(
+            session_view(uow, row),
+            points,
+            json.loads(course.plan_json),
+            course_view(uow, course),
+            patient_view(uow, patient),
+            tuple(reaction_item(uow, r) for r in uow.records.reactions_of([row.id])),
+        )

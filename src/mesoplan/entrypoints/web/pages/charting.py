@@ -133,26 +133,19 @@ async def record(page: PageDep, course_id: int) -> Response:
 
 
 def _chart_context(page: Page, session_id: int, point: str | None) -> dict[str, Any]:
-    from ....services.courses import show_course
-    from ....services.overview import course_plan, patient_record
-    from ....services.session_views import session_points, show_session
+    from ....services.overview import session_page
 
-    view = show_session(page.uow(), session_id)
-    rows = {r["id"]: r for r in session_points(page.uow(), session_id)}
-    plan = course_plan(page.uow(), view.course_id)
-    editable = view.signed_at is None and page.user.can_chart
+    view = session_page(page.uow(), page.actor, session_id)
+    editable = view.session.signed_at is None and page.user.can_chart
     href = (lambda pid: f"{PREFIX}/sessions/{session_id}?point={quote(pid)}") if editable else None
-    selected = rows.get(point) if point else None
-    record = patient_record(page.uow(), page.actor, view.patient_id)
-    reactions = [r for c in record.courses for r in c.reactions if r.session_id == session_id]
     return {
-        "patient": record.patient,
-        "reactions": reactions,
-        "session": view,
-        "course": show_course(page.uow(), view.course_id),
-        "panels": chart.plan_panels(plan, statuses=rows, href_of=href),
+        "session": view.session,
+        "course": view.course,
+        "patient": view.patient,
+        "reactions": view.reactions,
+        "panels": chart.plan_panels(view.plan, statuses=view.points, href_of=href),
         "editable": editable,
-        "selected": selected,
+        "selected": view.points.get(point) if point else None,
         "reaction_kinds": _reaction_kinds(),
         "now": _now(page),
     }

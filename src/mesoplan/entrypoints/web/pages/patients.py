@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -75,14 +76,22 @@ async def add_patient(page: PageDep) -> Response:
     return page.redirect(f"/patients/{view.id}")
 
 
-def _plot(page: Page, patient_id: int) -> str | None:
+@router.get("/patients/{patient_id}/outcomes.svg", response_model=None)
+def outcome_plot(page: PageDep, patient_id: int) -> Response:
+    """The outcome plot as an image of its own, so the patient page does not wait for it;
+    its ETag follows the measurements, so an unchanged plot is not drawn again."""
     from ....services.measurements import list_measurements
-    from ....services.outcome_plots import outcome_plot
+    from ....services.outcome_plots import outcome_plot as plot
 
-    if not list_measurements(page.uow(), patient_id):
-        return None
-    svg = outcome_plot(page.uow(), patient_id)
-    return svg[svg.find("<svg") :]
+    rows = list_measurements(page.uow(), patient_id)
+    digest = hashlib.sha256(
+        repr([(m.id, m.kind, m.value, m.site, m.taken_at.isoformat()) for m in rows]).encode()
+    ).hexdigest()[:32]
+    etag = f'"{digest}"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if page.request.headers.get("If-None-Match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(plot(page.uow(), patient_id), media_type="image/svg+xml", headers=headers)
 
 
 def _patient_page(page: Page, patient_id: int, status: int = 200, **extra: Any) -> HTMLResponse:
@@ -96,7 +105,6 @@ def _patient_page(page: Page, patient_id: int, status: int = 200, **extra: Any) 
         status,
         record=record,
         measurements=list_measurements(page.uow(), patient_id),
-        plot=_plot(page, patient_id),
         kinds=[k for k in MEASUREMENT_KINDS.values() if k.name != "photo"],
         now=datetime.now(ZoneInfo(page.user.timezone)).strftime("%Y-%m-%dT%H:%M"),
         **_choices(),

@@ -4,8 +4,10 @@ adjustments within the protocol's bounds, screening, approval."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends
@@ -71,20 +73,29 @@ def _plan_context(page: Page, patient_id: int, f: PlanForm) -> dict[str, Any]:
         ctx["plan_error"] = str(exc)
         return ctx
     ctx["plan"] = plan
-    ctx["panels"] = chart.plan_panels(
-        plan, href_of=lambda pid: _remove_href(patient_id, f, plan, pid)
-    )
+    ctx["panels"] = chart.plan_panels(plan, href_of=_remove_links(patient_id, f, plan))
     ctx["screening"] = screen_patient(page.uow(), page.actor, patient_id, protocol)
     return ctx
 
 
-def _remove_href(patient_id: int, f: PlanForm, plan: dict[str, Any], point_id: str) -> str:
-    zone, _ = point_id.rsplit(":", 1)
-    z = next(z for z in plan["zones"] if z["zone"] == zone)
-    p = next(p for p in z["points"] if p["id"] == point_id)
-    key = f"{zone}:{p['x_cm']:g}:{p['y_cm']:g}"
-    kind = "add" if key in f.add else "remove"
-    return f"{PREFIX}/patients/{patient_id}/courses/new?{f.toggled(kind, key)}#map"
+def _remove_links(patient_id: int, f: PlanForm, plan: dict[str, Any]) -> Callable[[str], str]:
+    """The link of each point: the same plan without it (or without an added point)."""
+    where = {
+        p["id"]: f"{z['zone']}:{p['x_cm']:g}:{p['y_cm']:g}"
+        for z in plan["zones"]
+        for p in z["points"]
+    }
+    base = f"{PREFIX}/patients/{patient_id}/courses/new?"
+    items = urlencode(f.items())
+    added = set(f.add)
+
+    def href(point_id: str) -> str:
+        key = where[point_id]
+        if key in added:
+            return base + f.toggled("add", key) + "#map"
+        return base + items + "&" + urlencode([("remove", key)]) + "#map"
+
+    return href
 
 
 def _render(
