@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from shapely import Point as ShapelyPoint
 from shapely import Polygon
@@ -142,6 +142,12 @@ def star_polygons(draw: st.DrawFn) -> PolygonShape:
     spacing=st.floats(0.6, 3),
     pattern=st.sampled_from(["hex", "square"]),
     holes=st.lists(st.tuples(st.floats(-6, 6), st.floats(-6, 6), st.floats(0.2, 2)), max_size=3),
+)
+@example(  # a sliver with a subnormal coordinate once made GEOS buffer into nonsense
+    outline=PolygonShape(((2.0, 0.0), (2.0, 2.019e-218), (1.92, -0.559))),
+    spacing=0.6,
+    pattern="hex",
+    holes=[],
 )
 def test_property_fill_spacing_inside_and_off_exclusions(
     outline: PolygonShape,

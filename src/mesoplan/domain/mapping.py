@@ -100,6 +100,9 @@ class Region:
         return bool(self.shell.is_empty)
 
 
+_MIN_AREA_CM2 = 1e-6
+
+
 def allowed_region(
     outline: Shape,
     spacing_cm: float,
@@ -112,7 +115,10 @@ def allowed_region(
     import shapely
 
     zone = outline.geometry()
-    shell = zone.buffer(-spacing_cm / 2.0)
+    if not zone.is_valid or zone.area < _MIN_AREA_CM2:
+        shell = shapely.Polygon()  # a sliver or a self-crossing ring holds no point
+    else:
+        shell = zone.buffer(-spacing_cm / 2.0)
     if patch is not None:
         shell = shell.intersection(patch.geometry())
     grown = [(e, _grown(e, spacing_cm)) for e in exclusions]

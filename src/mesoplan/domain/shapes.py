@@ -89,7 +89,9 @@ class PolygonShape:
     def _geometry(self) -> Any:
         from shapely import Polygon
 
-        return Polygon(self.points)
+        # Vertices snap to a nanometre: GEOS buffers nearly degenerate rings (subnormal
+        # coordinates) into nonsense, and no chart needs more precision than that.
+        return Polygon([(round(x, 7), round(y, 7)) for x, y in self.points])
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": "polygon", "points_cm": [[_r(x), _r(y)] for x, y in self.points]}
