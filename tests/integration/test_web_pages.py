@@ -224,6 +224,17 @@ def test_a_signed_session_is_co_signed_and_amended_never_re_charted(site: Site) 
     session_url = site.client.post(
         f"/app/courses/{course_id}/sessions", data=_mix(csrf, "TF-NEW")
     ).headers["location"]
+    area = {"csrf_token": csrf, "zone": "thigh-left-lateral", "x_cm": "0", "y_cm": "20"}
+    skipped = site.client.post(f"{session_url}/area", data=area | {"radius_cm": "60"})
+    assert skipped.status_code == 303, re.findall(r"alert.{0,300}", skipped.text)
+    assert "<strong>25</strong> skipped" in site.client.get(session_url).text
+    empty = site.client.post(f"{session_url}/area", data=area | {"radius_cm": "0.01"})
+    assert empty.status_code == 422 and "no planned point" in empty.text
+    back = site.client.post(
+        f"{session_url}/area", data=area | {"radius_cm": "60", "status": "done"}
+    )
+    assert back.status_code == 303
+    assert "<strong>0</strong> skipped" in site.client.get(session_url).text
     assert site.client.post(f"{session_url}/sign", data={"csrf_token": csrf}).status_code == 303
     late = site.client.post(
         f"{session_url}/points",

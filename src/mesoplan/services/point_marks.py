@@ -3,6 +3,8 @@ done, skipped or moved, or every point done, on a session that is not signed yet
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..domain.charting_points import PointChange, PointStatus
 from ..domain.errors import ChartingError
 from .session_store import load_record
@@ -43,3 +45,36 @@ def mark_all_done(uow: UnitOfWork, actor: str | None, session_id: int) -> Sessio
     """Every planned point done as planned (added points are dropped)."""
     _current_changes(uow, session_id)
     return correct_session(uow, actor, session_id, changes=[])
+
+
+def mark_area(
+    uow: UnitOfWork,
+    actor: str | None,
+    session_id: int,
+    zone: str,
+    x_cm: float,
+    y_cm: float,
+    radius_cm: float,
+    status: str = "skipped",
+) -> SessionView:
+    """Mark every planned point of ``zone`` within ``radius_cm`` of (x, y) skipped (or
+    done again): for dense maps, where one tap per point is not practical."""
+    if status not in ("done", "skipped"):
+        raise ChartingError(f"area mark {status!r}; valid: done, skipped")
+    if not radius_cm > 0:
+        raise ChartingError(f"area radius must be more than 0 cm, got {radius_cm:g}")
+    with uow:
+        row = uow.records.treatment_session(session_id)
+        refuse_if_signed(row)
+        record = load_record(uow, row)
+        planned = record.delivery.planned
+        changes = list(record.delivery.changes())
+    ids = np.array(planned.ids)
+    near = (planned.x_cm - x_cm) ** 2 + (planned.y_cm - y_cm) ** 2 <= radius_cm**2
+    hits = set(ids[near & np.char.startswith(ids, f"{zone}:")].tolist())
+    if not hits:
+        raise ChartingError(f"no planned point of {zone} lies within {radius_cm:g} cm of there")
+    kept = [c for c in changes if c.point_id not in hits]
+    if status == "skipped":
+        kept += [PointChange(pid, PointStatus.SKIPPED) for pid in sorted(hits)]
+    return correct_session(uow, actor, session_id, changes=kept)

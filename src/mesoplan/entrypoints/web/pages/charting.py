@@ -201,6 +201,32 @@ async def mark(page: PageDep, session_id: int) -> Response:
     return page.redirect(f"/sessions/{session_id}#map")
 
 
+@router.post("/sessions/{session_id}/area", response_model=None)
+async def mark_area(page: PageDep, session_id: int) -> Response:
+    from ....services.point_marks import mark_area as mark
+
+    page.require("sessions:chart")
+    form = await page.form()
+    try:
+        x, y = forms.number(form, "x_cm", True), forms.number(form, "y_cm", True)
+        r = forms.number(form, "radius_cm", True)
+        assert x is not None and y is not None and r is not None
+        zone = forms.text(form, "zone", required=True) or ""
+        mark(
+            page.uow(),
+            page.actor,
+            session_id,
+            zone,
+            x,
+            y,
+            r,
+            forms.text(form, "status") or "skipped",
+        )
+    except MesoplanError as exc:
+        return _chart_page(page, session_id, None, 422, area_error=str(exc), fragment=True)
+    return page.redirect(f"/sessions/{session_id}#map")
+
+
 @router.post("/sessions/{session_id}/all-done", response_model=None)
 async def all_done(page: PageDep, session_id: int) -> Response:
     from ....services.point_marks import mark_all_done

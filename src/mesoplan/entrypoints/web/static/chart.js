@@ -41,6 +41,14 @@
     // Charting: with a point open, a click on the map is where it was moved to.
     if (svg && charting) {
       var mx = document.getElementById("mark-x"), my = document.getElementById("mark-y");
+      var area = document.getElementById("area-x");
+      if (!(mx && my) && area && area.closest("details").open) {
+        var c = toCm(svg, event);
+        area.value = c.x.toFixed(2);
+        document.getElementById("area-y").value = c.y.toFixed(2);
+        document.getElementById("area-zone").value = svg.dataset.zone;
+        return;
+      }
       if (mx && my) {
         var at = toCm(svg, event);
         mx.value = at.x.toFixed(2); my.value = at.y.toFixed(2);
