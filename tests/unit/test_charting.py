@@ -331,8 +331,16 @@ def test_a_full_session_is_recorded_and_signed(cellulite: Protocol) -> None:
     assert (t.points_injected, t.points_skipped) == (49, 1)
     assert t.volume_ml == pytest.approx(9.8)
     assert r.mix_volume_ml == pytest.approx(6.5)
-    assert r.warnings() == ["delivered 9.800 mL, more than the 6.500 mL drawn into the mix"]
+    assert r.warnings() == []  # the diluent (water) makes up the difference
     assert r.needle is not None and (r.needle.gauge, r.needle.length_mm) == (30, 4.0)
+
+
+def test_more_delivered_than_drawn_warns_without_a_diluent(cellulite: Protocol) -> None:
+    r = record(cellulite, [PointChange(f"{LEFT}:0", PointStatus.SKIPPED)])
+    r.record_mix(cellulite, cellulite_mix())
+    assert r.warnings() == ["delivered 9.800 mL, more than the 6.500 mL drawn into the mix"]
+    r.record_diluent_lot("WFI-88")
+    assert r.warnings() == []
 
 
 def test_signing_twice_and_any_change_after_signing_are_refused(cellulite: Protocol) -> None:

@@ -289,10 +289,11 @@ class SessionRecord:
         return sum(u.volume_ml for u in self.mix)
 
     def warnings(self) -> list[str]:
-        """Things worth a look that are not errors."""
+        """Things worth a look that are not errors. With a diluent (water) in the syringe,
+        whose volume is not recorded, the products drawn may be less than was delivered."""
         out: list[str] = []
         delivered = self.totals().volume_ml
-        if self.mix and delivered > self.mix_volume_ml + 1e-3:
+        if self.mix and self.diluent_lot is None and delivered > self.mix_volume_ml + 1e-3:
             out.append(
                 f"delivered {delivered:.3f} mL, more than the {self.mix_volume_ml:.3f} mL "
                 "drawn into the mix"
