@@ -30,6 +30,15 @@ def with_etag(response: Response, model: M) -> M:
     return model
 
 
+def respond(model: BaseModel, status_code: int = 200) -> Response:
+    """``model`` as a JSON response carrying its ETag, serialized once (FastAPI does not
+    validate and serialize it again)."""
+    body = model.model_dump_json().encode("utf-8")
+    digest = hashlib.sha256(body).hexdigest()
+    headers = {"ETag": f'"{digest[:40]}"'}
+    return Response(body, status_code, headers, media_type="application/json")
+
+
 def required(if_match: str | None) -> str:
     if not if_match:
         raise HTTPException(428, "this change needs an If-Match header with the resource's ETag")

@@ -47,9 +47,9 @@ def logout(ctx: Authenticated) -> Response:
 
 
 @router.get("/auth/me", response_model=UserRead)
-async def me(ctx: Authenticated, response: Response) -> UserRead:
+async def me(ctx: Authenticated) -> Response:
     with ctx.read() as uow:
-        return etags.with_etag(response, _user(uow, ctx.who.user_id))
+        return etags.respond(_user(uow, ctx.who.user_id))
 
 
 def _user(uow: UnitOfWork, user_id: int) -> UserRead:
@@ -73,9 +73,9 @@ def create_user(body: UserCreate, ctx: UserAdmin, response: Response) -> UserRea
 
 
 @router.get("/users/{user_id}", response_model=UserRead)
-async def get_user(user_id: int, ctx: Reader, response: Response) -> UserRead:
+async def get_user(user_id: int, ctx: Reader) -> Response:
     with ctx.read() as uow:
-        return etags.with_etag(response, _user(uow, user_id))
+        return etags.respond(_user(uow, user_id))
 
 
 @router.patch("/users/{user_id}", response_model=UserRead)
@@ -120,9 +120,9 @@ def create_api_key(user_id: int, body: ApiKeyCreate, ctx: UserAdmin) -> ApiKeySe
 
 
 @router.get("/api-keys/{key_id}", response_model=ApiKeyRead)
-async def get_api_key(key_id: int, ctx: UserAdmin, response: Response) -> ApiKeyRead:
+async def get_api_key(key_id: int, ctx: UserAdmin) -> Response:
     with ctx.read() as uow:
-        return etags.with_etag(response, _key(uow, key_id))
+        return etags.respond(_key(uow, key_id))
 
 
 @router.delete("/api-keys/{key_id}", status_code=204)

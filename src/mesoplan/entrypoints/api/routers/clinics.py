@@ -28,9 +28,9 @@ def list_clinics(ctx: Reader, paging: Paging) -> Page[ClinicRead]:
 
 
 @router.get("/clinics/{clinic_id}", response_model=ClinicRead)
-async def get_clinic(clinic_id: int, ctx: Reader, response: Response) -> ClinicRead:
+async def get_clinic(clinic_id: int, ctx: Reader) -> Response:
     with ctx.read() as uow:
-        return etags.with_etag(response, _clinic(uow, clinic_id))
+        return etags.respond(_clinic(uow, clinic_id))
 
 
 @router.patch("/clinics/{clinic_id}", response_model=ClinicRead)

@@ -64,10 +64,10 @@ def list_protocols(ctx: Reader, paging: Paging, origin: str | None = None) -> Pa
 
 
 @router.get("/protocols/{ref}", response_model=ProtocolDetailRead)
-async def get_protocol(ref: str, ctx: Reader, response: Response) -> ProtocolDetailRead:
+async def get_protocol(ref: str, ctx: Reader) -> Response:
     """``ref``: ``id`` (newest version) or ``id@version``."""
     with ctx.read() as uow:
-        return etags.with_etag(response, _detail(uow, ref))
+        return etags.respond(_detail(uow, ref))
 
 
 @router.post("/protocols", response_model=ProtocolRead, status_code=201, openapi_extra=UPLOAD)

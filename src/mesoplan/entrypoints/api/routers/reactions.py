@@ -61,6 +61,6 @@ def list_reactions(
 
 
 @router.get("/reactions/{reaction_id}", response_model=ReactionRead)
-async def get_reaction(reaction_id: int, ctx: Reader, response: Response) -> ReactionRead:
+async def get_reaction(reaction_id: int, ctx: Reader) -> Response:
     with ctx.read() as uow:
-        return etags.with_etag(response, read_reaction(uow, reaction_id))
+        return etags.respond(read_reaction(uow, reaction_id))

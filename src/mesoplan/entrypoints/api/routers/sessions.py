@@ -88,9 +88,9 @@ def chart_session(
 
 
 @router.get("/sessions/{session_id}", response_model=SessionRead)
-async def get_session(session_id: int, ctx: Reader, response: Response) -> SessionRead:
+async def get_session(session_id: int, ctx: Reader) -> Response:
     with ctx.read() as uow:
-        return etags.with_etag(response, read_session(uow, session_id))
+        return etags.respond(read_session(uow, session_id))
 
 
 @router.patch("/sessions/{session_id}", response_model=SessionRead)
