@@ -30,6 +30,11 @@ class AppState:
     clock: Callable[[], datetime] = utc_now
     auth_cache: AuthCache = field(default_factory=lambda: AuthCache(0))
 
+    @property
+    def inline_reads(self) -> bool:
+        """Single-record reads run on the event loop (SQLite: no network wait)."""
+        return bool(self.engine.dialect.name == "sqlite")
+
     def plain(self) -> UnitOfWork:
         """Not scoped to a clinic: only to find who calls."""
         return UnitOfWork(self.sessions, self.clock)

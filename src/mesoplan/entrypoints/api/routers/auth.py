@@ -48,8 +48,7 @@ def logout(ctx: Authenticated) -> Response:
 
 @router.get("/auth/me", response_model=UserRead)
 async def me(ctx: Authenticated) -> Response:
-    with ctx.read() as uow:
-        return etags.respond(_user(uow, ctx.who.user_id))
+    return await ctx.respond(lambda uow: _user(uow, ctx.who.user_id))
 
 
 def _user(uow: UnitOfWork, user_id: int) -> UserRead:
@@ -74,8 +73,7 @@ def create_user(body: UserCreate, ctx: UserAdmin, response: Response) -> UserRea
 
 @router.get("/users/{user_id}", response_model=UserRead)
 async def get_user(user_id: int, ctx: Reader) -> Response:
-    with ctx.read() as uow:
-        return etags.respond(_user(uow, user_id))
+    return await ctx.respond(lambda uow: _user(uow, user_id))
 
 
 @router.patch("/users/{user_id}", response_model=UserRead)
@@ -121,8 +119,7 @@ def create_api_key(user_id: int, body: ApiKeyCreate, ctx: UserAdmin) -> ApiKeySe
 
 @router.get("/api-keys/{key_id}", response_model=ApiKeyRead)
 async def get_api_key(key_id: int, ctx: UserAdmin) -> Response:
-    with ctx.read() as uow:
-        return etags.respond(_key(uow, key_id))
+    return await ctx.respond(lambda uow: _key(uow, key_id))
 
 
 @router.delete("/api-keys/{key_id}", status_code=204)

@@ -29,8 +29,7 @@ def list_clinics(ctx: Reader, paging: Paging) -> Page[ClinicRead]:
 
 @router.get("/clinics/{clinic_id}", response_model=ClinicRead)
 async def get_clinic(clinic_id: int, ctx: Reader) -> Response:
-    with ctx.read() as uow:
-        return etags.respond(_clinic(uow, clinic_id))
+    return await ctx.respond(lambda uow: _clinic(uow, clinic_id))
 
 
 @router.patch("/clinics/{clinic_id}", response_model=ClinicRead)

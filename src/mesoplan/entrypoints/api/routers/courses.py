@@ -66,8 +66,7 @@ def start_course(
 
 @router.get("/courses/{course_id}", response_model=CourseRead)
 async def get_course(course_id: int, ctx: Reader) -> Response:
-    with ctx.read() as uow:
-        return etags.respond(read_course(uow, course_id))
+    return await ctx.respond(lambda uow: read_course(uow, course_id))
 
 
 @router.patch("/courses/{course_id}", response_model=CourseRead)

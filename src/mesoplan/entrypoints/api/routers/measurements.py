@@ -57,8 +57,7 @@ def record_measurement(
 
 @router.get("/measurements/{measurement_id}", response_model=MeasurementRead)
 async def get_measurement(measurement_id: int, ctx: Reader) -> Response:
-    with ctx.read() as uow:
-        return etags.respond(_read(uow, measurement_id))
+    return await ctx.respond(lambda uow: _read(uow, measurement_id))
 
 
 @router.delete("/measurements/{measurement_id}", status_code=204)

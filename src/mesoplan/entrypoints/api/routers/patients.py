@@ -72,8 +72,7 @@ def register_patient(body: PatientCreate, ctx: PatientWriter, response: Response
 
 @router.get("/patients/{patient_id}", response_model=PatientRead)
 async def get_patient(patient_id: int, ctx: Reader) -> Response:
-    with ctx.read() as uow:
-        return etags.respond(read_patient(uow, patient_id))
+    return await ctx.respond(lambda uow: read_patient(uow, patient_id))
 
 
 @router.patch("/patients/{patient_id}", response_model=PatientRead)

@@ -66,8 +66,7 @@ def list_protocols(ctx: Reader, paging: Paging, origin: str | None = None) -> Pa
 @router.get("/protocols/{ref}", response_model=ProtocolDetailRead)
 async def get_protocol(ref: str, ctx: Reader) -> Response:
     """``ref``: ``id`` (newest version) or ``id@version``."""
-    with ctx.read() as uow:
-        return etags.respond(_detail(uow, ref))
+    return await ctx.respond(lambda uow: _detail(uow, ref))
 
 
 @router.post("/protocols", response_model=ProtocolRead, status_code=201, openapi_extra=UPLOAD)

@@ -8,7 +8,6 @@ from ....adapters.db.records import ReactionRow
 from ....services import listings, reactions
 from ....services.unit_of_work import UnitOfWork
 from ....services.views import to_jsonable
-from .. import etags
 from ..deps import Paging, ReactionWriter, Reader
 from ..pagination import Page, encode_cursor
 from ..schemas.sessions import ReactionCreate, ReactionRead, ReactionRecordedRead
@@ -62,5 +61,4 @@ def list_reactions(
 
 @router.get("/reactions/{reaction_id}", response_model=ReactionRead)
 async def get_reaction(reaction_id: int, ctx: Reader) -> Response:
-    with ctx.read() as uow:
-        return etags.respond(read_reaction(uow, reaction_id))
+    return await ctx.respond(lambda uow: read_reaction(uow, reaction_id))

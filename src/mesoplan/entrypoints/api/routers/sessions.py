@@ -89,8 +89,7 @@ def chart_session(
 
 @router.get("/sessions/{session_id}", response_model=SessionRead)
 async def get_session(session_id: int, ctx: Reader) -> Response:
-    with ctx.read() as uow:
-        return etags.respond(read_session(uow, session_id))
+    return await ctx.respond(lambda uow: read_session(uow, session_id))
 
 
 @router.patch("/sessions/{session_id}", response_model=SessionRead)

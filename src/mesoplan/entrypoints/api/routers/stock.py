@@ -53,8 +53,7 @@ def receive_lot(body: LotCreate, ctx: StockWriter, response: Response) -> LotRea
 
 @router.get("/stock/lots/{lot_id}", response_model=LotRead)
 async def get_lot(lot_id: int, ctx: Reader) -> Response:
-    with ctx.read() as uow:
-        return etags.respond(_lot(uow, lot_id))
+    return await ctx.respond(lambda uow: _lot(uow, lot_id))
 
 
 @router.get("/stock/vials", response_model=Page[VialRead])
@@ -77,8 +76,7 @@ def open_vial(body: VialCreate, ctx: StockWriter, response: Response) -> VialRea
 
 @router.get("/stock/vials/{code}", response_model=VialRead)
 async def get_vial(code: str, ctx: Reader) -> Response:
-    with ctx.read() as uow:
-        return etags.respond(VialRead.model_validate(listings.vial(uow, code)))
+    return await ctx.respond(lambda uow: VialRead.model_validate(listings.vial(uow, code)))
 
 
 def _recall_read(result: recall.RecallResult) -> RecallRead:
