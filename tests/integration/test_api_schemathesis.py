@@ -8,8 +8,10 @@ fuzz`` runs a longer campaign and prints how many cases ran.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
+import shutil
 import tempfile
 import warnings
 from collections.abc import Iterator
@@ -42,6 +44,7 @@ CHECKS = [
     response_schema_conformance,
 ]
 _DIR = Path(tempfile.mkdtemp(prefix="mesoplan-fuzz-"))
+atexit.register(shutil.rmtree, _DIR, True)
 _ENGINE = make_engine(f"sqlite:///{_DIR / 'fuzz.sqlite'}")
 upgrade(_ENGINE)
 _CLIENT = make_client(_ENGINE)
