@@ -7,7 +7,8 @@
 3. The wall time of ``mesoplan plan`` for one thigh against ``python -c "import numpy,
    shapely"`` (goal: at most 2.0x). For reference it also times the same typer command
    signature with an empty body after importing numpy and shapely: the part of the
-   command that is typer's (this typer builds a pydantic adapter per option).
+   command that is typer's (typer 0.27+ would build a pydantic adapter per option, so
+   pyproject.toml pins it below 0.27).
 
 Run: ``.venv/bin/python benchmarks/planner.py`` (``make bench`` runs every benchmark).
 """

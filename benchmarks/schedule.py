@@ -7,6 +7,7 @@ Prints figures and ratios; asserts nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import statistics
 import time
@@ -40,7 +41,7 @@ def main() -> None:
     weekly = Phase(
         name="weekly", sessions=52, interval_days=7, min_days_between=6, source="default"
     )
-    protocol = builtin_protocols()["face"].model_copy(update={"phases": (weekly,)})
+    protocol = dataclasses.replace(builtin_protocols()["face"], phases=(weekly,))
     zone = clinic_zone("Europe/Rome")
     # 20 holidays, each on the day a session would otherwise fall (every other week from
     # session 4), so that every one of them moves a session.

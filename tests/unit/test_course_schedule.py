@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from datetime import date
@@ -31,7 +32,7 @@ START = date(2025, 1, 6)  # a Monday
 
 
 def with_phases(base: Protocol, *phases: Phase) -> Protocol:
-    return base.model_copy(update={"phases": phases})
+    return dataclasses.replace(base, phases=phases)
 
 
 def monthly(months: int = 6, min_days: int = 21) -> Protocol:

@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mesoplan import Protocol, ProtocolError, builtin_protocols, parse_protocol_text
+from mesoplan import ProtocolError, builtin_protocols, parse_protocol_text
 from mesoplan.adapters.fhir import plan_definition, protocol_from_plan_definition, protocol_toml
 from mesoplan.adapters.fhir.codes import SNOMED, ZONE_GROUP_SYSTEM
 from mesoplan.adapters.fhir.plan_definition import PROTOCOL_JSON_URL, computable_name
+from mesoplan.domain.protocol_text import protocol_from_data
 from tests.fhir_check import assert_valid, parse_model
 
 PROTOCOLS = builtin_protocols()
@@ -102,7 +103,7 @@ def test_cellulite_mapping_reads_as_the_protocol_says() -> None:
 def test_group_without_snomed_code_keeps_the_local_code_only() -> None:
     data = json.loads(PROTOCOLS["face"].canonical_json())
     data["area_rules"][0]["groups"] = ["face", "neck"]
-    pd = plan_definition(Protocol.model_validate(data))
+    pd = plan_definition(protocol_from_data(data))
     neck = pd["contained"][1]["bodySite"][1]
     assert neck == {"coding": [{"system": ZONE_GROUP_SYSTEM, "code": "neck"}], "text": "neck"}
 
@@ -183,7 +184,7 @@ def test_round_trip_property(version: str, volume: float, title: str) -> None:
     data["area_rules"][0]["volume_ml"]["max"] = max(
         volume, data["area_rules"][0]["volume_ml"]["max"]
     )
-    protocol = Protocol.model_validate(data)
+    protocol = protocol_from_data(data)
     back = protocol_from_plan_definition(plan_definition(protocol))
     assert back.content_hash == protocol.content_hash
     assert parse_protocol_text(protocol_toml(back)).content_hash == protocol.content_hash

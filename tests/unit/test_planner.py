@@ -17,6 +17,7 @@ from mesoplan.domain.anatomy import Exclusion, get_zone
 from mesoplan.domain.geojson import zone_from_geojson
 from mesoplan.domain.plan_model import NeedleInsertion, Override, Patch
 from mesoplan.domain.planner import plan
+from mesoplan.domain.protocol_text import protocol_from_data
 from mesoplan.domain.shapes import Ellipse, PolygonShape
 
 PROTOCOLS = builtin_protocols()
@@ -32,7 +33,7 @@ def make_protocol(
     caps: list[tuple[str | None, int]] | None = None,
     slow: bool = False,
 ) -> Protocol:
-    data: dict[str, Any] = CELLULITE.model_dump(mode="json")
+    data: dict[str, Any] = CELLULITE.to_dict()
 
     def rng(v: tuple[float, float, float]) -> dict[str, Any]:
         return {"min": v[0], "default": v[1], "max": v[2], "source": "article"}
@@ -51,7 +52,7 @@ def make_protocol(
     ]
     if slow:
         data["ingredients"][0]["diffusion"] = "slow"
-    return Protocol.model_validate(data)
+    return protocol_from_data(data)
 
 
 def test_cellulite_on_both_lateral_thighs_shares_the_cap_of_50() -> None:

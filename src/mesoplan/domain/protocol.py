@@ -1,18 +1,23 @@
 """The protocol model: what a mesotherapy protocol fixes, validated, with units in names.
 
-A protocol is data. This module holds the pydantic models and their cross-field rules;
-parsing text into a model (with file and line in errors) lives in ``protocol_text``.
-Nothing here reads files or the clock.
+A protocol is data: frozen stdlib dataclasses that check their fields and cross-field
+rules when built (see :mod:`.checked`), so using a protocol loads no validation library.
+Parsing text into a model (pydantic, with file and line in errors) lives in
+``protocol_text``. Nothing here reads files or the clock.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Literal, Self
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from annotated_types import Ge, Gt, MaxLen, MinLen, Predicate
+
+from .checked import Checked, FieldError
 
 ZONE_GROUPS: tuple[str, ...] = (
     "thighs",
@@ -44,15 +49,29 @@ class Diffusion(StrEnum):
     FAST = "fast"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+_IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_VERSION = re.compile(r"^\d+(\.\d+){0,2}$")
 
 
-NonEmpty = Annotated[str, Field(min_length=1)]
-Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)]
+def _identifier(value: str) -> bool:
+    """must match ^[a-z0-9][a-z0-9_.-]*$ (lower-case letters, digits, '-', '_', '.')"""
+    return _IDENTIFIER.fullmatch(value) is not None
 
 
-class Source(_Model):
+def _version(value: str) -> bool:
+    """version must look like 1, 1.2 or 1.2.3"""
+    return _VERSION.fullmatch(value) is not None
+
+
+NonEmpty = Annotated[str, MinLen(1)]
+Identifier = Annotated[str, MaxLen(64), Predicate(_identifier)]
+Version = Annotated[str, Predicate(_version)]
+PositiveInt = Annotated[int, Gt(0)]
+PositiveFloat = Annotated[float, Gt(0)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Source(Checked):
     """A citation that numbers of the protocol refer to by ``id``."""
 
     id: Identifier
@@ -61,13 +80,15 @@ class Source(_Model):
     note: str | None = None
 
 
-class Sourced(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Sourced(Checked):
     """Mixin: where a number comes from."""
 
     source: NonEmpty
     note: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
 class Range(Sourced):
     """A range of a quantity; the unit is in the name of the field that holds it."""
 
@@ -75,8 +96,7 @@ class Range(Sourced):
     default: float
     max: float
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Self:
+    def _check(self) -> None:
         if not self.min <= self.default <= self.max:
             raise ValueError(
                 f"range must satisfy min <= default <= max, got min={self.min}, "
@@ -84,19 +104,17 @@ class Range(Sourced):
             )
         if self.min <= 0:
             raise ValueError(f"min must be greater than 0, got {self.min}")
-        return self
 
     def contains(self, value: float) -> bool:
         return self.min - 1e-12 <= value <= self.max + 1e-12
 
 
-class Ingredient(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Ingredient(Checked):
     name: NonEmpty
     role: Literal["active", "vehicle", "anaesthetic", "adjuvant"] = "active"
-    agent_class: str | None = Field(
-        default=None, description="pharmacological class, e.g. xanthine, vitamins"
-    )
-    amount: str | None = Field(default=None, description="amount or concentration as given")
+    agent_class: str | None = None  # pharmacological class, e.g. xanthine, vitamins
+    amount: str | None = None  # amount or concentration as given
     atc_code: str | None = None
     diffusion: Diffusion = Diffusion.NORMAL
     excipients: tuple[str, ...] = ()
@@ -106,18 +124,20 @@ class Ingredient(_Model):
     note: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
 class PointCap(Sourced):
     """At most ``max_points`` injections per session, over the rule or one of its groups."""
 
     group: str | None = None
-    max_points: int = Field(gt=0)
+    max_points: PositiveInt
 
 
-class AreaRule(_Model):
+@dataclass(frozen=True, kw_only=True)
+class AreaRule(Checked):
     """How one or more zone groups are injected. Volume and caps are shared by all zones
     of the rule's groups in one session."""
 
-    groups: tuple[str, ...] = Field(min_length=1)
+    groups: Annotated[tuple[str, ...], MinLen(1)]
     route: Route
     spacing_cm: Range
     depth_mm: Range
@@ -125,47 +145,41 @@ class AreaRule(_Model):
     point_caps: tuple[PointCap, ...] = ()
     slow_diffusing_depth: Literal["deep_end", "default"] = "deep_end"
 
-    @field_validator("groups")
-    @classmethod
-    def _groups_known(cls, groups: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [g for g in groups if g not in ZONE_GROUPS]
+    def _check(self) -> None:
+        unknown = [g for g in self.groups if g not in ZONE_GROUPS]
         if unknown:
-            raise ValueError(
+            raise FieldError(
+                "groups",
                 f"unknown zone group {', '.join(map(repr, unknown))}; "
-                f"valid groups: {', '.join(ZONE_GROUPS)}"
+                f"valid groups: {', '.join(ZONE_GROUPS)}",
             )
-        if len(set(groups)) != len(groups):
-            raise ValueError("a zone group is named twice in groups")
-        return groups
-
-    @model_validator(mode="after")
-    def _caps_in_groups(self) -> Self:
+        if len(set(self.groups)) != len(self.groups):
+            raise FieldError("groups", "a zone group is named twice in groups")
         for cap in self.point_caps:
             if cap.group is not None and cap.group not in self.groups:
                 raise ValueError(
                     f"point cap names group {cap.group!r}, which is not one of this rule's "
                     f"groups ({', '.join(self.groups)})"
                 )
-        return self
 
     def max_points_for(self, group: str | None) -> int | None:
         caps = [c.max_points for c in self.point_caps if c.group == group]
         return min(caps) if caps else None
 
 
+@dataclass(frozen=True, kw_only=True)
 class Phase(Sourced):
     """A run of sessions at a fixed interval (days, or calendar months)."""
 
     name: Identifier
-    sessions: int | None = Field(default=None, gt=0)
-    duration_months: int | None = Field(default=None, gt=0)
-    duration_days: int | None = Field(default=None, gt=0)
-    interval_days: int | None = Field(default=None, gt=0)
-    interval_months: int | None = Field(default=None, gt=0)
-    min_days_between: int = Field(ge=0)
+    sessions: PositiveInt | None = None
+    duration_months: PositiveInt | None = None
+    duration_days: PositiveInt | None = None
+    interval_days: PositiveInt | None = None
+    interval_months: PositiveInt | None = None
+    min_days_between: Annotated[int, Ge(0)]
 
-    @model_validator(mode="after")
-    def _one_length_one_interval(self) -> Self:
+    def _check(self) -> None:
         lengths = [self.sessions, self.duration_months, self.duration_days]
         if sum(v is not None for v in lengths) != 1:
             raise ValueError("give exactly one of sessions, duration_months or duration_days")
@@ -177,7 +191,6 @@ class Phase(Sourced):
                 f"min_days_between ({self.min_days_between}) is longer than the interval "
                 f"({nominal} days)"
             )
-        return self
 
     def nominal_interval_days(self) -> int:
         if self.interval_days is not None:
@@ -186,15 +199,17 @@ class Phase(Sourced):
         return 28 * self.interval_months
 
 
-class ReactionCondition(_Model):
+@dataclass(frozen=True, kw_only=True)
+class ReactionCondition(Checked):
     """When an allowance applies: the session's mix holds one of these ingredients."""
 
-    mix_contains: tuple[str, ...] = Field(min_length=1)
+    mix_contains: Annotated[tuple[str, ...], MinLen(1)]
 
     def describe(self) -> str:
         return "mix contains " + " or ".join(self.mix_contains)
 
 
+@dataclass(frozen=True, kw_only=True)
 class ExpectedReaction(Sourced):
     kind: Literal[
         "redness",
@@ -207,27 +222,27 @@ class ExpectedReaction(Sourced):
         "burning",
         "haematoma",
     ]
-    usual_duration_min: float = Field(gt=0)
-    max_duration_min: float = Field(gt=0)
+    usual_duration_min: PositiveFloat
+    max_duration_min: PositiveFloat
     condition: ReactionCondition | None = None
 
-    @model_validator(mode="after")
-    def _usual_within_max(self) -> Self:
+    def _check(self) -> None:
         if self.usual_duration_min > self.max_duration_min:
             raise ValueError(
                 f"usual_duration_min ({self.usual_duration_min}) exceeds "
                 f"max_duration_min ({self.max_duration_min})"
             )
-        return self
 
 
+@dataclass(frozen=True, kw_only=True)
 class ExpectedOutcome(Sourced):
     description: NonEmpty
-    measure: NonEmpty = Field(description="measurement kind, e.g. thigh_circumference_cm")
+    measure: NonEmpty  # measurement kind, e.g. thigh_circumference_cm
     direction: Literal["decrease", "increase", "improve"]
 
 
-class PatientInformation(_Model):
+@dataclass(frozen=True, kw_only=True)
+class PatientInformation(Checked):
     for_whom: NonEmpty
     what_to_expect: NonEmpty
     limits: tuple[str, ...] = ()
@@ -235,36 +250,35 @@ class PatientInformation(_Model):
     source: NonEmpty
 
 
+@dataclass(frozen=True, kw_only=True)
 class PreTreatment(Sourced):
     topical_anaesthetic: NonEmpty
     required: bool = False
 
 
-class Protocol(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Protocol(Checked):
     """A validated, versioned mesotherapy protocol."""
 
     format_version: Literal[1] = 1
     id: Identifier
-    version: Annotated[str, Field(pattern=r"^\d+(\.\d+){0,2}$")]
+    version: Version
     title: NonEmpty
     indication: NonEmpty
     summary: str | None = None
     disclaimer: str | None = None
-    sources: tuple[Source, ...] = Field(min_length=1)
-    ingredients: tuple[Ingredient, ...] = Field(min_length=1)
-    area_rules: tuple[AreaRule, ...] = Field(min_length=1)
-    phases: tuple[Phase, ...] = Field(min_length=1)
+    sources: Annotated[tuple[Source, ...], MinLen(1)]
+    ingredients: Annotated[tuple[Ingredient, ...], MinLen(1)]
+    area_rules: Annotated[tuple[AreaRule, ...], MinLen(1)]
+    phases: Annotated[tuple[Phase, ...], MinLen(1)]
     expected_reactions: tuple[ExpectedReaction, ...] = ()
     expected_outcomes: tuple[ExpectedOutcome, ...] = ()
     patient_information: PatientInformation
     pretreatment: PreTreatment | None = None
     combinable_with: tuple[str, ...] = ()
-    follow_up_days: int = Field(
-        default=84, ge=84, description="follow-up after the last session (at least 84 days)"
-    )
+    follow_up_days: Annotated[int, Ge(84)] = 84  # after the last session (at least 84 days)
 
-    @model_validator(mode="after")
-    def _cross_checks(self) -> Self:
+    def _check(self) -> None:
         problems: list[str] = []
         ids = [s.id for s in self.sources]
         if len(set(ids)) != len(ids):
@@ -289,7 +303,6 @@ class Protocol(_Model):
             problems.append("two phases share a name")
         if problems:
             raise ValueError("; ".join(problems))
-        return self
 
     def _cited(self) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
@@ -330,9 +343,7 @@ class Protocol(_Model):
 
     def canonical_json(self) -> str:
         """The validated content in a canonical form: sorted keys, no whitespace."""
-        return json.dumps(
-            self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        )
+        return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     @property
     def content_hash(self) -> str:

@@ -1,20 +1,32 @@
-"""Protocol text (TOML) to a validated :class:`Protocol`, with file:line in every error."""
+"""Protocol text (TOML) to a validated :class:`Protocol`, with file:line in every error.
+
+pydantic validates the text into the model's stdlib dataclasses (it honours their
+``annotated_types`` constraints and ``__pydantic_config__``) and reports every problem at
+once; it is imported only here, inside the functions that validate, so that using a
+protocol does not load it.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 import types
 import typing
 from collections.abc import Sequence
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
-
+from .checked import FieldError
 from .errors import Issue, ProtocolError
 from .protocol import Protocol
 from .toml_lines import key_lines, line_for
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+    from pydantic_core import ErrorDetails
+
+_EXTRA = ("extra_forbidden", "unexpected_keyword_argument")
 
 UNIT_SUFFIXES = ("cm", "mm", "ml", "min", "days", "months", "cm2")
 _UNIT_NAMES = {
@@ -50,8 +62,10 @@ def protocol_from_data(
     data: Any, filename: str = "<protocol>", text: str | None = None
 ) -> Protocol:
     """Validate already-parsed data; ``text``, when given, supplies line numbers."""
+    from pydantic import ValidationError
+
     try:
-        return Protocol.model_validate(data)
+        return _adapter().validate_python(data)
     except ValidationError as exc:
         lines = key_lines(text) if text is not None else {}
         errors = _relevant(exc.errors())
@@ -59,14 +73,21 @@ def protocol_from_data(
         raise ProtocolError(_dedupe(issues)) from None
 
 
+@cache
+def _adapter() -> TypeAdapter[Protocol]:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Protocol)
+
+
 def _relevant(errors: list[ErrorDetails]) -> list[ErrorDetails]:
     """Drop errors that only echo another one: a container reported too short because its
     items failed, and a missing field whose unit-misspelt twin is reported as unknown."""
-    locs = [tuple(_clean_loc(e["loc"])) for e in errors]
+    locs = [_clean_loc(e) for e in errors]
     misspelt = {
         (*loc[:-1], _unit_twin(str(loc[-1])))
         for e, loc in zip(errors, locs, strict=True)
-        if e["type"] == "extra_forbidden" and loc
+        if e["type"] in _EXTRA and loc
     }
     out = []
     for e, loc in zip(errors, locs, strict=True):
@@ -123,21 +144,27 @@ def format_path(loc: Sequence[str | int]) -> str:
 
 
 def _issue(err: ErrorDetails, lines: dict[tuple[str | int, ...], int], filename: str) -> Issue:
-    loc = _clean_loc(err["loc"])
+    loc = _clean_loc(err)
     line = line_for(lines, loc) if lines else None
     if line is None and lines:
         line = 1
     return Issue(field=format_path(loc), message=_message(err, loc), file=filename, line=line)
 
 
-def _clean_loc(loc: Sequence[str | int]) -> tuple[str | int, ...]:
+def _clean_loc(err: ErrorDetails) -> tuple[str | int, ...]:
     # pydantic adds tagged-union and function names to locations; they are not fields.
-    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or "function-" in p)))
+    loc = err["loc"]
+    out = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or "function-" in p)))
+    # A model's own check that names one of its fields (raised while building the model).
+    error = (err.get("ctx") or {}).get("error")
+    if err["type"] == "value_error" and isinstance(error, FieldError):
+        out = (*out, error.field)
+    return out
 
 
 def _message(err: ErrorDetails, loc: tuple[str | int, ...]) -> str:
     kind = err["type"]
-    if kind == "extra_forbidden" and loc and isinstance(loc[-1], str):
+    if kind in _EXTRA and loc and isinstance(loc[-1], str):
         return _unknown_field(loc)
     if kind == "missing":
         valid = _fields_at(loc[:-1])
@@ -146,12 +173,19 @@ def _message(err: ErrorDetails, loc: tuple[str | int, ...]) -> str:
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
-    if kind in ("string_pattern_mismatch",):
-        pattern = (err.get("ctx") or {}).get("pattern", "")
-        if loc and loc[-1] == "version":
-            return "version must look like 1, 1.2 or 1.2.3"
-        return f"must match {pattern} (lower-case letters, digits, '-', '_', '.')"
+    if kind == "predicate_failed":  # the predicate's docstring says what is valid
+        return _predicate_message(loc) or msg
     return f"{msg} (got {err['input']!r})" if _short(err["input"]) else msg
+
+
+def _predicate_message(loc: tuple[str | int, ...]) -> str | None:
+    import annotated_types as at
+
+    hint = _hint_at(loc)
+    for meta in getattr(hint, "__metadata__", ()):
+        if isinstance(meta, at.Predicate) and meta.func.__doc__:
+            return meta.func.__doc__
+    return None
 
 
 def _short(value: object) -> bool:
@@ -177,19 +211,26 @@ def _unknown_field(loc: tuple[str | int, ...]) -> str:
 
 def _fields_at(loc: Sequence[str | int]) -> list[str]:
     """Field names the model accepts at ``loc`` (empty if it cannot tell)."""
+    model = _inner_model(_hint_at(loc)) if loc else Protocol
+    if isinstance(model, type) and dataclasses.is_dataclass(model):
+        return [f.name for f in dataclasses.fields(model)]
+    return []
+
+
+def _hint_at(loc: Sequence[str | int]) -> Any:
+    """The type hint of the field at ``loc`` (``None`` if it cannot tell)."""
     model: Any = Protocol
+    hint: Any = None
     for part in loc:
         if isinstance(part, int):
             continue
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            return []
-        field = model.model_fields.get(part)
-        if field is None:
-            return []
-        model = _inner_model(field.annotation)
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return list(model.model_fields)
-    return []
+        if not (isinstance(model, type) and dataclasses.is_dataclass(model)):
+            return None
+        hint = typing.get_type_hints(model, include_extras=True).get(part)
+        if hint is None:
+            return None
+        model = _inner_model(hint)
+    return hint
 
 
 def _inner_model(annotation: Any) -> Any:
@@ -197,7 +238,7 @@ def _inner_model(annotation: Any) -> Any:
         origin = typing.get_origin(annotation)
         if origin in (tuple, list, typing.Union, types.UnionType):
             args = [a for a in typing.get_args(annotation) if a not in (type(None), Ellipsis)]
-            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            models = [a for a in args if isinstance(a, type) and dataclasses.is_dataclass(a)]
             annotation = models[0] if models else (args[0] if args else None)
         elif origin is typing.Annotated:
             annotation = typing.get_args(annotation)[0]

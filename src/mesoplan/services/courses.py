@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..domain.charting_points import PlannedPoints
 from ..domain.protocol import Protocol
+from ..domain.protocol_text import protocol_from_data
 from ..domain.record_errors import RefusedError
 from ..domain.safety import ScreeningResult, screen
 from .patients import history_of
@@ -106,7 +107,7 @@ def snapshot_of(uow: UnitOfWork, protocol: Protocol) -> ProtocolSnapshotRow:
 
 def protocol_of(snapshot: ProtocolSnapshotRow) -> Protocol:
     """The protocol exactly as it was frozen (its hash is checked)."""
-    protocol = Protocol.model_validate(json.loads(snapshot.canonical_json))
+    protocol = protocol_from_data(json.loads(snapshot.canonical_json))
     if protocol.content_hash != snapshot.content_hash:
         raise RefusedError(
             f"protocol snapshot {snapshot.protocol_id}@{snapshot.version} does not match its "

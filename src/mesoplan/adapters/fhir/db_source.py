@@ -22,6 +22,7 @@ from sqlalchemy.sql import Executable
 
 from ...domain.anatomy import Zone, zone_catalogue
 from ...domain.protocol import Protocol
+from ...domain.protocol_text import protocol_from_data
 from ..db.people import (
     ClinicRow,
     MeasurementRow,
@@ -113,7 +114,7 @@ class DatabaseSource:
     @lru_cache(maxsize=64)  # noqa: B019  (a handful of snapshots; the source is short-lived)
     def _protocol(self, snapshot_id: int) -> Protocol:
         row = self.session.get_one(ProtocolSnapshotRow, snapshot_id)
-        return Protocol.model_validate(json.loads(row.canonical_json))
+        return protocol_from_data(json.loads(row.canonical_json))
 
     def _course_query(self) -> AnySelect:
         query = select(*COURSE_COLUMNS).join(

@@ -96,7 +96,7 @@ def protocol_toml(protocol: Protocol, origin: str | None = None) -> str:
     """``protocol`` as a protocol file that loads back to the same content hash."""
     import tomli_w
 
-    data = protocol.model_dump(mode="json", exclude_none=True)
+    data = protocol.to_dict(exclude_none=True)
     header = [
         f"# Protocol {protocol.key}, {protocol.content_hash}",
         *([f"# Imported from {origin}"] if origin else []),

@@ -59,11 +59,9 @@ def load_protocol_choice(protocol_id: str | None, protocol_file: Path | None) ->
 
     if protocol_id in BUILTIN_IDS and not settings().protocol_path:
         # Only the built-ins are in the library: read just the one asked for.
-        from ...domain.protocol_text import parse_protocol_text
-        from ...protocols.library import export_builtin_text
+        from ...protocols.library import builtin_protocol
 
-        text = export_builtin_text(protocol_id)
-        return parse_protocol_text(text, filename=f"<builtin>/{protocol_id}.toml")
+        return builtin_protocol(protocol_id)
     return find(library(), protocol_id, None)
 
 

@@ -79,7 +79,7 @@ def show(
     lib = library()
     p = find(lib, protocol_id, version)
     if fmt is ListFormat.json:
-        print_json({**p.model_dump(mode="json"), "hash": p.content_hash})
+        print_json({**p.to_dict(), "hash": p.content_hash})
         return
     from .render import render_protocol
 
