@@ -166,12 +166,6 @@ class Page:
             out[key] = values if len(values) > 1 else values[0]
         return out
 
-    async def form_lists(self) -> dict[str, list[str]]:
-        """The posted form with every field as a list (after the CSRF check)."""
-        await self.form()
-        form = await self.request.form()
-        return {k: [str(v) for v in form.getlist(k)] for k in form}
-
 
 async def current_page(request: Request) -> Page:
     """FastAPI dependency: the signed-in user's page, or a redirect to the login page."""

@@ -34,7 +34,11 @@ def _login_page(
         status_code=401 if error else 200,
     )
     response.set_cookie(
-        LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=web.secure_cookies
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=web.secure_cookies or request.url.scheme == "https",
     )
     return response
 
@@ -69,7 +73,7 @@ async def login(request: Request) -> Response:
         max_age=SESSION_HOURS * 3600,
         httponly=True,
         samesite="lax",
-        secure=web.secure_cookies,
+        secure=web.secure_cookies or request.url.scheme == "https",
     )
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
