@@ -34,6 +34,20 @@ def _new_patient(page: Any) -> None:
     submit(page, "Add the patient", r"/app/patients/\d+$")
 
 
+def _dense_face(page: Any) -> None:
+    """The whole face (1,873 points) is drawn as a picture; a click on a point removes it."""
+    patient_url = page.url
+    page.goto(f"{patient_url}/courses/new?protocol=face&zone=face")
+    assert page.locator("#map a.pt").count() == 0
+    marks = page.locator("#map .pt-mark")
+    assert marks.count() == 1873
+    with page.expect_navigation():
+        marks.nth(900).click()
+    assert "1872 points" in page.locator("#map p").first.inner_text()
+    assert page.get_by_text(re.compile(r"Removed point at face:")).is_visible()
+    page.goto(patient_url)
+
+
 def _plan_forehead(page: Any) -> None:
     page.get_by_role("link", name="Plan a new course").click()
     page.get_by_label(re.compile("Facial rejuvenation")).check()
@@ -78,6 +92,7 @@ def _chart(page: Any) -> None:
 def test_face_course_with_moved_point_and_documents(live_app: LiveApp, page: Any) -> None:
     log_in(page, live_app.url)
     _new_patient(page)
+    _dense_face(page)
     _plan_forehead(page)
     course_url = page.url
     for doc in ("plan.pdf", "consent.pdf"):

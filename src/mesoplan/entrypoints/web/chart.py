@@ -18,8 +18,9 @@ PANEL_HEIGHT_PX = 420.0
 PANEL_WIDTH_PX = 300.0
 PAD_PX = 14.0
 LINK_LIMIT = 2500
-"""Up to this many points per chart are focusable links; beyond, the map is a picture
-and points are changed through the form beside it."""
+"""Up to this many points per zone are focusable links (by default); beyond, the map is
+a picture and points are changed through the forms beside it (or a click, with
+static/chart.js)."""
 
 STATUS_FILL = {
     "planned": "#1f5fa8",
@@ -124,12 +125,13 @@ def zone_panel(
     points: Sequence[Mapping[str, Any]],
     href_of: Callable[[str], str] | None = None,
     label_of: Callable[[Mapping[str, Any]], str] = default_label,
+    link_limit: int = LINK_LIMIT,
 ) -> str:
     """One zone as an ``<svg>`` panel: outline, exclusions, points."""
     f = _frame(zone["outline_cm"])
     spacing = float(zone.get("spacing_cm") or 1.0)
     r = max(min(spacing * f.scale * 0.28, 7.0), 1.6)
-    links = href_of if len(points) <= LINK_LIMIT else None
+    links = href_of if len(points) <= link_limit else None
     title = str(zone.get("title") or zone["zone"])
     body = [
         f'<path class="zone-outline" d="{_path(f, zone["outline_cm"])}"/>',
@@ -154,6 +156,7 @@ def plan_panels(
     plan: Mapping[str, Any],
     statuses: Mapping[str, Mapping[str, Any]] | None = None,
     href_of: Callable[[str], str] | None = None,
+    link_limit: int = LINK_LIMIT,
 ) -> str:
     """Every zone of a plan document; ``statuses`` overrides points by id (charting)."""
     out = []
@@ -167,7 +170,7 @@ def plan_panels(
             {**p, **(statuses or {}).get(p["id"], {})} for p in z.get("points", [])
         ]
         pts += added.get(str(z["zone"]), [])
-        out.append(zone_panel(z, pts, href_of))
+        out.append(zone_panel(z, pts, href_of, link_limit=link_limit))
     return '<div class="panels">' + "".join(out) + "</div>"
 
 

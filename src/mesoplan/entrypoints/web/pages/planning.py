@@ -22,6 +22,10 @@ from ..protocol_source import find_protocol, protocols_for
 from ..routing import WebRoute
 
 router = APIRouter(route_class=WebRoute)
+PLAN_LINK_LIMIT = 400
+"""A proposed zone of more points is drawn as a picture (each link carries the whole plan
+form, so a dense face would weigh megabytes); a click removes a point there with
+JavaScript, and exclusions work without it."""
 PageDep = Annotated[Page, Depends(current_page)]
 
 
@@ -73,7 +77,8 @@ def _plan_context(page: Page, patient_id: int, f: PlanForm) -> dict[str, Any]:
         ctx["plan_error"] = str(exc)
         return ctx
     ctx["plan"] = plan
-    ctx["panels"] = chart.plan_panels(plan, href_of=_remove_links(patient_id, f, plan))
+    links = _remove_links(patient_id, f, plan)
+    ctx["panels"] = chart.plan_panels(plan, href_of=links, link_limit=PLAN_LINK_LIMIT)
     ctx["screening"] = screen_patient(page.uow(), page.actor, patient_id, protocol)
     return ctx
 

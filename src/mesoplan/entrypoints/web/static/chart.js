@@ -13,6 +13,14 @@
     };
   }
 
+  function toCmPoint(svg, px, py) {
+    var pad = parseFloat(svg.dataset.pad), scale = parseFloat(svg.dataset.scale);
+    return {
+      x: parseFloat(svg.dataset.minX) + (px - pad) / scale,
+      y: parseFloat(svg.dataset.maxY) - (py - pad) / scale
+    };
+  }
+
   document.addEventListener("click", function (event) {
     var target = event.target;
     if (!(target instanceof Element)) return;
@@ -38,6 +46,19 @@
     }
     if (link) return;
     var svg = target.closest("svg.chart[data-zone]");
+    // Plan page, dense zone drawn as a picture: a click on a point removes it.
+    var mark = target.closest(".pt-mark");
+    var planHost = svg && svg.closest("[data-add-form]");
+    if (mark && planHost && mark.tagName === "circle") {
+      var planForm = document.getElementById(planHost.getAttribute("data-add-form"));
+      var at = toCmPoint(svg, parseFloat(mark.getAttribute("cx")), parseFloat(mark.getAttribute("cy")));
+      var input = document.createElement("input");
+      input.type = "hidden"; input.name = "remove";
+      input.value = svg.dataset.zone + ":" + at.x.toFixed(3) + ":" + at.y.toFixed(3);
+      planForm.appendChild(input);
+      planForm.requestSubmit();
+      return;
+    }
     // Charting: with a point open, a click on the map is where it was moved to.
     if (svg && charting) {
       var mx = document.getElementById("mark-x"), my = document.getElementById("mark-y");
