@@ -155,6 +155,8 @@ def test_a_course_is_approved_and_an_expired_lot_is_refused_with_the_reason(site
     course_id = _course(site, csrf, _patient(site, csrf))
     page = site.client.get(f"/app/courses/{course_id}")
     assert "50 points, 10 mL a session" in page.text
+    board = site.client.get("/app/dashboard").text  # the course starts today
+    assert "Pagetest, Anna" in board and f"/app/courses/{course_id}/sessions/new?number=1" in board
     site.clock.advance(days=60)  # TF-OLD expired 30 days ago
     csrf = log_in(site)
     refused = site.client.post(f"/app/courses/{course_id}/sessions", data=_mix(csrf, "TF-OLD"))

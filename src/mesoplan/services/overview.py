@@ -67,23 +67,39 @@ def _name(family: str, given: str) -> str:
 
 
 def _due_today(uow: UnitOfWork, clinic_id: int, today: date) -> list[DueSession]:
+    """Sessions dated today in any course of the clinic: the courses whose calendar holds
+    today's date are found by the database (a text match on the kept calendar)."""
+    from sqlalchemy import select
+
+    from ..adapters.db.people import PatientRow
+    from ..adapters.db.records import CourseRow
+
+    q = (
+        select(CourseRow, PatientRow)
+        .join(PatientRow, PatientRow.id == CourseRow.patient_id)
+        .where(
+            PatientRow.clinic_id == clinic_id,
+            PatientRow.deleted_at.is_(None),
+            CourseRow.deleted_at.is_(None),
+            CourseRow.schedule_json.contains(f'"date":"{today.isoformat()}"'),
+        )
+    )
     out: list[DueSession] = []
-    for patient in uow.people.patients(clinic_id):
-        for course in uow.records.courses_of(patient.id):
-            charted = {s.number: s.id for s in uow.records.sessions_of(course.id)}
-            snap = uow.records.course_snapshots(course.id)[0]
-            for s in json.loads(course.schedule_json).get("sessions", []):
-                if s["date"] != today.isoformat():
-                    continue
+    for course, patient in uow.session.execute(q):
+        charted = {s.number: s.id for s in uow.records.sessions_of(course.id)}
+        snap = uow.records.course_snapshots(course.id)[0]
+        for s in json.loads(course.schedule_json).get("sessions", []):
+            if s["date"] == today.isoformat():
+                number = int(s["number"])
                 out.append(
                     DueSession(
                         patient.id,
                         _name(patient.family_name, patient.given_name),
                         course.id,
                         f"{snap.protocol_id}@{snap.version}",
-                        int(s["number"]),
+                        number,
                         str(s["start"]),
-                        charted.get(int(s["number"])),
+                        charted.get(number),
                     )
                 )
     return sorted(out, key=lambda d: (d.start, d.patient))
@@ -109,14 +125,40 @@ def reaction_item(uow: UnitOfWork, r: ReactionRow) -> ReactionItem:
 
 
 def _flagged(uow: UnitOfWork, clinic_id: int) -> list[ReactionItem]:
-    session_ids = [
-        s.id
-        for p in uow.people.patients(clinic_id)
-        for c in uow.records.courses_of(p.id)
-        for s in uow.records.sessions_of(c.id)
+    """The clinic's reactions that carry a flag, newest first (one query)."""
+    from sqlalchemy import select
+
+    from ..adapters.db.people import PatientRow
+    from ..adapters.db.records import ReactionRow, SessionRow
+
+    q = (
+        select(ReactionRow, SessionRow, PatientRow)
+        .join(SessionRow, SessionRow.id == ReactionRow.session_id)
+        .join(PatientRow, PatientRow.id == SessionRow.patient_id)
+        .where(
+            PatientRow.clinic_id == clinic_id,
+            ReactionRow.deleted_at.is_(None),
+            SessionRow.deleted_at.is_(None),
+        )
+    )
+    items = [
+        ReactionItem(
+            r.id,
+            session.id,
+            session.number,
+            patient.id,
+            _name(patient.family_name, patient.given_name),
+            r.kind,
+            r.zone,
+            r.onset_at,
+            r.duration_min,
+            r.severity,
+            r.resolved,
+            tuple(r.flags),
+        )
+        for r, session, patient in uow.session.execute(q)
+        if r.flags
     ]
-    rows = uow.records.reactions_of(session_ids) if session_ids else []
-    items = [reaction_item(uow, r) for r in rows if r.flags]
     return sorted(items, key=lambda i: i.onset_at, reverse=True)
 
 
