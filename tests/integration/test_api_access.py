@@ -27,6 +27,8 @@ MISSING = {
     "ref": "no-such-protocol",
     "code": "NO-SUCH-VIAL",
     "zone_id": "no-such-zone",
+    "job_id": "no-such-export-job-000",
+    "file_name": "Patient.ndjson",
 }
 
 
@@ -99,6 +101,8 @@ def _b_ids(b: Clinic, seed: Seed) -> dict[str, Any]:
         "clinic_id": b.clinic_id,
         "ref": seed.protocol_ref,
         "code": seed.vial_code,
+        "job_id": "no-such-export-job-000",
+        "file_name": "Patient.ndjson",
     }
 
 

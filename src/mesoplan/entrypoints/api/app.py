@@ -19,6 +19,7 @@ from .routers import (
     auth,
     clinics,
     courses,
+    fhir,
     measurements,
     patients,
     plans,
@@ -65,7 +66,7 @@ def create_app(
     )
     cache = AuthCache(api.auth_cache_s)
     app.state.mesoplan = AppState(settings, api, eng, session_factory(eng), auth_cache=cache)
-    for module in (*ROUTERS, stock):
+    for module in (*ROUTERS, stock, fhir):
         app.include_router(module.router)
     for router in extra_routers:
         app.include_router(router)

@@ -29,6 +29,10 @@ PERMISSIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "sessions:sign": (_CLINICAL, "sign a session, add a signed addendum"),
     "sessions:cosign": (("medical_director",), "co-sign a signed session"),
     "recall:write": (_CLINICAL, "recall a lot or a vial"),
+    "fhir:export": (
+        ("admin", "medical_director", "auditor"),
+        "bulk FHIR export of the whole clinic ($export)",
+    ),
 }
 
 

@@ -1,0 +1,35 @@
+"""Bulk FHIR export of one clinic (the API's ``$export``): the same NDJSON files and
+manifest as :func:`fhir_export.bulk_export`, but only the records of the clinic the unit
+of work is scoped to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .scoped import ClinicUnitOfWork
+
+JSON = dict[str, Any]
+
+
+def clinic_bulk_export(
+    uow: ClinicUnitOfWork,
+    directory: Path,
+    request: str,
+    progress: Callable[[JSON], None] | None = None,
+) -> JSON:
+    """Every live record of ``uow``'s clinic as one NDJSON file per resource type under
+    ``directory`` with ``manifest.json``; ``request`` is recorded in the manifest.
+    Streamed: memory stays flat whatever the clinic's size."""
+    from ..adapters.fhir.bulk import write_bulk
+    from ..adapters.fhir.clinic_source import ClinicSource
+    from ..adapters.fhir.export import export_resources
+    from ..adapters.fhir.refs import Refs
+
+    with uow:
+        source = ClinicSource(uow.session)
+        resources = (r for _, r in export_resources(source, Refs()))
+        return write_bulk(
+            directory, resources, transaction_time=uow.now(), request=request, progress=progress
+        )
