@@ -162,8 +162,39 @@ def test_a_job_reports_progress_while_it_runs_and_stops_when_removed(tmp_path: P
     assert job is not None and job.status == "running"
     assert job.progress() == f"50% ({2 * CHECK_EVERY} of about {4 * CHECK_EVERY} resources)"
     assert store.get(8, job_id) is None and store.get(7, "../7") is None
+    assert store.running(7) == [job_id] and store.running(8) == []
     assert store.remove(7, job_id)
     release.set()
     assert stopped.wait(10)
     time.sleep(0.05)
     assert store.get(7, job_id) is None and not (tmp_path / "7" / job_id).exists()
+
+
+def test_type_filter_one_running_export_per_clinic_and_a_dead_job(
+    world: Any, tmp_path: Path
+) -> None:
+    client, a, *_ = world
+    md = a.headers["medical_director"]
+    r = client.get("/fhir/$export", params={"_type": "Patient,Procedure"}, headers=md | ASYNC)
+    assert r.status_code == 202, r.text
+    done, _ = _poll(client, r.headers["Content-Location"], md)
+    assert {o["type"] for o in done.json()["output"]} == {"Patient", "Procedure"}
+    bad = client.get("/fhir/$export", params={"_type": "patient;drop"}, headers=md | ASYNC)
+    assert bad.status_code == 422 and bad.headers["content-type"] == PROBLEM
+    # a job of the clinic still running (its state written a moment ago): 429
+    job_id = "x" * 24
+    folder = tmp_path / "exports" / str(a.clinic_id) / job_id
+    folder.mkdir(parents=True)
+    state = {"status": "running", "written": 10, "total": 40, "request": "r"}
+    (folder / "job.json").write_text(json.dumps(state | {"heartbeat": time.time()}))
+    busy = client.get("/fhir/$export", headers=md | ASYNC)
+    assert busy.status_code == 429 and busy.headers["Retry-After"] == "30"
+    status = client.get(f"/fhir/$export/{job_id}", headers=md)
+    assert status.status_code == 202 and status.headers["X-Progress"].startswith("25% (10 of")
+    # its process died: silent for long, it is reported failed and no longer blocks
+    (folder / "job.json").write_text(json.dumps(state | {"heartbeat": time.time() - 3600}))
+    dead = client.get(f"/fhir/$export/{job_id}", headers=md)
+    assert dead.status_code == 500 and "process" in dead.json()["detail"]
+    again = client.get("/fhir/$export", headers=md | ASYNC)
+    assert again.status_code == 202
+    assert _poll(client, again.headers["Content-Location"], md)[0].status_code == 200

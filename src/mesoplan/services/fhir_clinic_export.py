@@ -18,9 +18,11 @@ def clinic_bulk_export(
     directory: Path,
     request: str,
     progress: Callable[[JSON], None] | None = None,
+    types: frozenset[str] | None = None,
 ) -> JSON:
-    """Every live record of ``uow``'s clinic as one NDJSON file per resource type under
-    ``directory`` with ``manifest.json``; ``request`` is recorded in the manifest.
+    """Every live record of ``uow``'s clinic (of the resource ``types`` only, when given)
+    as one NDJSON file per resource type under ``directory`` with ``manifest.json``;
+    ``request`` is recorded in the manifest.
     Streamed: memory stays flat whatever the clinic's size."""
     from ..adapters.fhir.bulk import write_bulk
     from ..adapters.fhir.clinic_source import ClinicSource
@@ -29,7 +31,8 @@ def clinic_bulk_export(
 
     with uow:
         source = ClinicSource(uow.session)
-        resources = (r for _, r in export_resources(source, Refs()))
+        every = (r for _, r in export_resources(source, Refs()))
+        resources = every if types is None else (r for r in every if r["resourceType"] in types)
         return write_bulk(
             directory, resources, transaction_time=uow.now(), request=request, progress=progress
         )

@@ -18,6 +18,7 @@ import re
 import secrets
 import shutil
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ JSON = dict[str, Any]
 JOB_FILE = "job.json"
 MANIFEST = "manifest.json"
 CHECK_EVERY = 500  # resources between progress writes and cancellation checks
+STALE_S = 600.0  # a running job silent this long died with its process
 _JOB_ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 _FILE = re.compile(r"^[A-Za-z]{1,64}\.ndjson$")
 log = logging.getLogger("mesoplan.api")
@@ -48,7 +50,18 @@ class Job:
 
     @property
     def status(self) -> str:
-        return str(self.state.get("status", "running"))
+        """``running``, ``done`` or ``failed`` (also a running job that stopped writing
+        its progress: its process ended)."""
+        status = str(self.state.get("status", "running"))
+        if status == "running" and time.time() - float(self.state.get("heartbeat", 0)) > STALE_S:
+            return "failed"
+        return status
+
+    @property
+    def error(self) -> str:
+        if self.state.get("status") == "running":
+            return "the export stopped: the process running it ended"
+        return str(self.state.get("error", "the export failed"))
 
     def manifest(self) -> JSON:
         data: JSON = json.loads((self.folder / MANIFEST).read_text(encoding="utf-8"))
@@ -66,6 +79,7 @@ class Job:
 
 
 def _write_state(folder: Path, state: JSON) -> None:
+    state["heartbeat"] = time.time()
     tmp = folder / f".{JOB_FILE}.{threading.get_ident()}"
     tmp.write_text(json.dumps(state), encoding="utf-8")
     os.replace(tmp, folder / JOB_FILE)
@@ -89,6 +103,13 @@ class JobStore:
         except (FileNotFoundError, NotADirectoryError, json.JSONDecodeError):
             return None
         return Job(job_id, folder, state)
+
+    def running(self, clinic_id: int) -> list[str]:
+        """The ids of the clinic's jobs still running."""
+        folder = self.root / str(int(clinic_id))
+        names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+        jobs = (self.get(clinic_id, name) for name in names)
+        return [job.id for job in jobs if job is not None and job.status == "running"]
 
     def remove(self, clinic_id: int, job_id: str) -> bool:
         job = self.get(clinic_id, job_id)

@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +21,15 @@ from ..fhir_jobs import JobStore
 router = APIRouter(prefix="/fhir", tags=["fhir"])
 Exporter = Annotated[Context, Depends(allow("fhir:export"))]
 JobId = Annotated[str, PathParam(max_length=64, description="the job id from Content-Location")]
+Types = Annotated[
+    str | None,
+    Query(
+        alias="_type",
+        max_length=1000,
+        pattern=r"^[A-Z][A-Za-z]{0,63}(,[A-Z][A-Za-z]{0,63})*$",
+        description="only these resource types, comma-separated (Patient,Procedure)",
+    ),
+]
 FHIR_JSON = "application/fhir+json"
 NDJSON = "application/fhir+ndjson"
 RESOURCE: dict[str, Any] = {"type": "object", "required": ["resourceType"]}
@@ -30,11 +39,22 @@ BUNDLE_DOC: dict[int | str, dict[str, Any]] = {
         "content": {FHIR_JSON: {"schema": RESOURCE, "example": {"resourceType": "Bundle"}}},
     }
 }
+BUSY = {
+    "type": "about:blank",
+    "title": "Too Many Requests",
+    "status": 429,
+    "detail": "an export of your clinic is already running: wait for it or delete it",
+}
 KICK_OFF_DOC: dict[int | str, dict[str, Any]] = {
     202: {
         "description": "accepted; poll the URL in Content-Location",
         "headers": {"Content-Location": {"schema": {"type": "string"}}},
-    }
+    },
+    429: {
+        "description": "an export of the clinic is already running; retry later",
+        "headers": {"Retry-After": {"schema": {"type": "string"}}},
+        "content": {"application/problem+json": {"schema": {"type": "object"}, "example": BUSY}},
+    },
 }
 MANIFEST: dict[str, Any] = {
     "transactionTime": "2025-03-03T09:00:00Z",
@@ -90,24 +110,30 @@ async def patient_everything(patient_id: int, ctx: Reader) -> Response:
 
 
 @router.get("/$export", status_code=202, response_class=Response, responses=KICK_OFF_DOC)
-def export_kick_off(ctx: Exporter, request: Request) -> Response:
-    """Start a Bulk Data export of every live record of the caller's clinic. Needs the
-    header ``Prefer: respond-async`` (400 without it); answers 202 with the status URL in
-    ``Content-Location``. Output: one NDJSON file per resource type."""
+def export_kick_off(ctx: Exporter, request: Request, types: Types = None) -> Response:
+    """Start a Bulk Data export of every live record of the caller's clinic (or of the
+    resource types in ``_type``). Needs the header ``Prefer: respond-async`` (400 without
+    it); answers 202 with the status URL in ``Content-Location``, or 429 while another
+    export of the clinic runs. Output: one NDJSON file per resource type."""
     prefer = {p.strip().lower() for p in request.headers.get("prefer", "").split(",")}
     if "respond-async" not in prefer:
         raise HTTPException(400, "a bulk export is asynchronous: send Prefer: respond-async")
+    store = jobs(ctx)
+    if store.running(ctx.who.clinic_id):
+        raise HTTPException(429, BUSY["detail"], {"Retry-After": "30"})
     url = str(request.url)
     total = fhir_export.record_count(ctx.read())
     state = {"request": url, "requested_by": ctx.who.username, "total": total}
-    export = partial(_export, request=url)
-    job_id = jobs(ctx).start(ctx.read(), state, export)
+    only = frozenset(types.split(",")) if types else None
+    job_id = store.start(ctx.read(), state, partial(_export, request=url, types=only))
     status = str(request.url_for("export_status", job_id=job_id))
     return Response(status_code=202, headers={"Content-Location": status})
 
 
-def _export(uow: Any, folder: Path, progress: Any, *, request: str) -> dict[str, Any]:
-    return clinic_bulk_export(uow, folder, request, progress)
+def _export(
+    uow: Any, folder: Path, progress: Any, *, request: str, types: frozenset[str] | None
+) -> dict[str, Any]:
+    return clinic_bulk_export(uow, folder, request, progress, types)
 
 
 @router.get("/$export/{job_id}", response_class=Response, responses=STATUS_DOC)
@@ -120,7 +146,7 @@ def export_status(job_id: JobId, ctx: Exporter, request: Request) -> Response:
     if job.status == "running":
         return Response(status_code=202, headers={"X-Progress": job.progress()})
     if job.status == "failed":
-        raise HTTPException(500, str(job.state.get("error", "the export failed")))
+        raise HTTPException(500, job.error)
     manifest = job.manifest()
     for item in manifest["output"]:
         name = str(item["url"])
