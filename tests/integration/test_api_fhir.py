@@ -20,7 +20,7 @@ from mesoplan.entrypoints.api import ApiSettings, create_app
 from mesoplan.entrypoints.api.permissions import allowed
 from tests.fhir_check import assert_valid, unresolved_references
 
-from .api_support import CHEAP, ROLES, Clinic, Seed, clinic_with_roles, seed_records
+from .api_support import CHEAP, ROLES, ZONES, Clinic, Seed, clinic_with_roles, seed_records
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -75,8 +75,11 @@ def test_everything_validates_resolves_and_stays_in_the_clinic(world: Any) -> No
 
 
 def test_bulk_export_kick_off_poll_fetch_delete(world: Any) -> None:
-    client, a, _, b, _ = world
+    client, a, _, b, b_seed = world
     auditor = a.headers["auditor"]
+    own = {"protocol": "b-cellulite", "zones": ZONES, "start_date": "2025-03-10"}
+    url = f"/patients/{b_seed.patient_id}/courses"
+    assert client.post(url, json=own, headers=b.headers["practitioner"]).status_code == 201
     r = client.get("/fhir/$export", headers=auditor)
     assert r.status_code == 400 and r.headers["content-type"] == PROBLEM
     assert "respond-async" in r.json()["detail"]
@@ -98,9 +101,19 @@ def test_bulk_export_kick_off_poll_fetch_delete(world: Any) -> None:
     lines = _fetch_all(client, manifest, auditor)
     assert sum(o["count"] for o in manifest["output"]) == len(lines)
     text = "\n".join(json.dumps(r) for r in lines)
-    assert "a-Rossi" in text and "b-Rossi" not in text and "Clinic b" not in text
+    assert "a-Rossi" in text and "a-TF1" in text and "a practitioner" in text
+    leaked = ("b-Rossi", "Clinic b", "b-TF1", "b practitioner", "b-cellulite")
+    assert [word for word in leaked if word in text] == []
     patients = [r for r in lines if r["resourceType"] == "Patient"]
     assert len(patients) == 1 and "a-0001" in json.dumps(patients[0]["identifier"])
+    b_kick = client.get("/fhir/$export", headers=b.headers["auditor"] | ASYNC)
+    b_done, _ = _poll(client, b_kick.headers["Content-Location"], b.headers["auditor"])
+    assert b_done.status_code == 200
+    b_plans = client.get(
+        next(o["url"] for o in b_done.json()["output"] if o["type"] == "PlanDefinition"),
+        headers=b.headers["auditor"],
+    ).text
+    assert "b-cellulite" in b_plans and "a-Rossi" not in b_plans
     # clinic B sees nothing of it; then the owner removes it
     assert client.get(status_url, headers=b.headers["auditor"]).status_code == 404
     assert client.delete(status_url, headers=b.headers["admin"]).status_code == 404
