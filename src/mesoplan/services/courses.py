@@ -14,12 +14,14 @@ from ..domain.protocol import Protocol
 from ..domain.protocol_text import protocol_from_data
 from ..domain.record_errors import RefusedError
 from ..domain.safety import ScreeningResult, screen
+from .content_cache import ContentCache
 from .patients import history_of
 from .unit_of_work import UnitOfWork
 from .views import FindingView
 
 if TYPE_CHECKING:
     from ..adapters.db.records import CourseRow, PlannedMapRow, ProtocolSnapshotRow
+    from ..adapters.db.repositories import CourseRefs
     from ..domain.course import PhaseLength
 
 
@@ -54,21 +56,38 @@ class CourseView:
     plan_hash: str
 
 
-def course_view(uow: UnitOfWork, row: CourseRow) -> CourseView:
-    snap = uow.records.course_snapshots(row.id)[0]
-    schedule = json.loads(row.schedule_json)
-    points = uow.records.planned_map_by_id(row.planned_map_id)
-    plan = json.loads(row.plan_json)
+# Plan totals by the plan's content hash: a course's plan text never changes.
+PLAN_VOLUMES: ContentCache[float] = ContentCache(4096)
+
+
+def plan_volume_ml(row: CourseRow) -> float:
+    """The plan's total volume, parsed from its text once per process and plan (the
+    text, which can hold thousands of points, is read only then)."""
+    volume = PLAN_VOLUMES.peek(row.plan_hash)
+    if volume is not None:
+        return volume
+    text = row.plan_json
+    plan = json.loads(text)
     volume = float((plan.get("totals") or {}).get("volume_ml", 0.0))
+    if sha256(text) == row.plan_hash:
+        PLAN_VOLUMES.put(row.plan_hash, volume)
+    return volume
+
+
+def course_view(uow: UnitOfWork, row: CourseRow, refs: CourseRefs | None = None) -> CourseView:
+    """``refs``: the course's protocol and map as :meth:`RecordsRepository.course_summary`
+    read them with the row (looked up when not given)."""
+    refs = refs or uow.records.course_refs(row.id)
+    schedule = json.loads(row.schedule_json)
     return CourseView(
         id=row.id,
         patient_id=row.patient_id,
-        protocol=f"{snap.protocol_id}@{snap.version}",
-        protocol_hash=snap.content_hash,
+        protocol=f"{refs.protocol_id}@{refs.version}",
+        protocol_hash=refs.protocol_hash,
         zones=tuple(row.zones),
         start_date=row.start_date,
-        point_count=points.point_count,
-        volume_ml=volume,
+        point_count=refs.point_count,
+        volume_ml=plan_volume_ml(row),
         sessions=tuple(schedule.get("sessions", [])),
         follow_up=tuple(schedule.get("follow_up", [])),
         findings=tuple(FindingView(**f) for f in row.screening.get("findings", [])),
@@ -284,4 +303,9 @@ def screen_patient(
 
 def show_course(uow: UnitOfWork, course_id: int) -> CourseView:
     with uow:
-        return course_view(uow, uow.records.course(course_id))
+        return read_course(uow, course_id)
+
+
+def read_course(uow: UnitOfWork, course_id: int) -> CourseView:
+    """One course's view in one query (raises NotFoundError when it is not there)."""
+    return course_view(uow, *uow.records.course_summary(course_id))

@@ -7,10 +7,10 @@ services turn them into domain objects or read views.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy.orm import Session, defer
 
 from ...domain.record_errors import NotFoundError
 from .base import Base
@@ -30,6 +30,40 @@ from .records import (
 from .stock import LotRow, ProductRow, ProductUseRow, VialRow
 
 RowT = TypeVar("RowT", bound=Base)
+
+
+class CourseRefs(NamedTuple):
+    """What a course's view needs of its frozen protocol and its planned map."""
+
+    protocol_id: str
+    version: str
+    protocol_hash: str
+    point_count: int
+
+
+_REFS = (
+    ProtocolSnapshotRow.protocol_id,
+    ProtocolSnapshotRow.version,
+    ProtocolSnapshotRow.content_hash,
+    PlannedMapRow.point_count,
+)
+# Built once: a course read runs it with only the id bound.
+_COURSE_REFS = (
+    select(*_REFS)
+    .join(CourseProtocolRow, CourseProtocolRow.snapshot_id == ProtocolSnapshotRow.id)
+    .join(CourseRow, CourseRow.id == CourseProtocolRow.course_id)
+    .join(PlannedMapRow, PlannedMapRow.id == CourseRow.planned_map_id)
+    .where(CourseProtocolRow.course_id == bindparam("course_id"))
+    .where(CourseProtocolRow.position == 0)
+)
+_COURSE_SUMMARY = (
+    select(CourseRow, *_REFS)
+    .join(CourseProtocolRow, CourseProtocolRow.course_id == CourseRow.id)
+    .join(ProtocolSnapshotRow, ProtocolSnapshotRow.id == CourseProtocolRow.snapshot_id)
+    .join(PlannedMapRow, PlannedMapRow.id == CourseRow.planned_map_id)
+    .where(CourseRow.id == bindparam("course_id"), CourseProtocolRow.position == 0)
+    .options(defer(CourseRow.plan_json))
+)
 
 
 class _Repository:
@@ -221,6 +255,20 @@ class RecordsRepository(_Repository):
         if row is None or row.deleted_at is not None:
             raise NotFoundError(f"unknown course {course_id}; see `mesoplan patient show`")
         return row
+
+    def course_refs(self, course_id: int) -> CourseRefs:
+        """A course's frozen protocol and planned map, named, in one query (neither
+        one's content is loaded)."""
+        return CourseRefs(*self.session.execute(_COURSE_REFS, {"course_id": course_id}).one())
+
+    def course_summary(self, course_id: int) -> tuple[CourseRow, CourseRefs]:
+        """A course (its plan text left unloaded until asked for) and its
+        :meth:`course_refs`, in one query."""
+        found = self.session.execute(_COURSE_SUMMARY, {"course_id": course_id}).first()
+        if found is None or found[0].deleted_at is not None:
+            raise NotFoundError(f"unknown course {course_id}; see `mesoplan patient show`")
+        row, protocol_id, version, protocol_hash, point_count = found
+        return row, CourseRefs(protocol_id, version, protocol_hash, point_count)
 
     def courses_of(self, patient_id: int) -> list[CourseRow]:
         q = select(CourseRow).where(CourseRow.patient_id == patient_id)

@@ -24,7 +24,7 @@ Reason = Annotated[str, Query(min_length=1, max_length=1000, description="why")]
 
 
 def read_course(uow: UnitOfWork, course_id: int) -> CourseRead:
-    return CourseRead.model_validate(courses.course_view(uow, uow.records.course(course_id)))
+    return CourseRead.model_validate(courses.read_course(uow, course_id))
 
 
 @router.get("/courses", response_model=Page[CourseRead])
