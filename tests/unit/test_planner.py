@@ -260,3 +260,15 @@ def test_the_same_input_gives_the_same_points() -> None:
         assert np.array_equal(za.points.x_cm, zb.points.x_cm)
         assert np.array_equal(za.points.volume_ml, zb.points.volume_ml)
     assert get_zone("face").id == "face"
+
+
+def test_rule_max_points_is_the_cap_that_binds_this_plan() -> None:
+    from mesoplan import builtin_protocols, plan
+
+    cellulite = builtin_protocols()["cellulite"]
+    thighs = plan(cellulite, ["thigh-left-lateral", "thigh-right-lateral"])
+    assert thighs.rules[0].max_points == 50
+    assert thighs.rules[0].point_count <= 50
+    with_hip = plan(cellulite, ["thigh-left-lateral", "hip-left"])
+    assert with_hip.rules[0].max_points is None  # the hips have no point cap
+    assert plan(builtin_protocols()["face"], ["face"]).rules[0].max_points is None

@@ -109,3 +109,18 @@ def cap_uses(rule: AreaRule, members: Sequence[FilledZone]) -> tuple[CapUse, ...
             )
         )
     return tuple(out)
+
+
+def effective_max_points(rule: AreaRule, members: Sequence[FilledZone]) -> int | None:
+    """The most points the rule may hold in this plan: its own cap, or the sum of its
+    groups' caps when every zone planned under it is in a capped group (both thighs
+    share the cellulite cap of 50); ``None`` when nothing bounds it."""
+    bounds: list[int] = []
+    whole = rule.max_points_for(None)
+    if whole is not None:
+        bounds.append(whole)
+    groups = sorted({f.zone.group for f in members})
+    group_caps = [rule.max_points_for(g) for g in groups]
+    if groups and all(c is not None for c in group_caps):
+        bounds.append(sum(c for c in group_caps if c is not None))
+    return min(bounds) if bounds else None

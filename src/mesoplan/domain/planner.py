@@ -23,7 +23,7 @@ import numpy as np
 from .anatomy import Exclusion, Zone, check_measurements, get_zone, zones_in_group
 from .errors import PlanningError
 from .mapping import PATTERNS, InjectionMap, allowed_region, fill, split_volume
-from .plan_caps import FilledZone, apply_caps, cap_uses
+from .plan_caps import FilledZone, apply_caps, cap_uses, effective_max_points
 from .plan_choices import RuleChoice, check_overrides, resolve_choices
 from .plan_model import (
     NeedleInsertion,
@@ -235,7 +235,7 @@ def _finish_rule(
     rule_plan = RulePlan(
         index, tuple(rule.groups), rule.route.value, tuple(f.zone.id for f in members),
         choice.spacing_cm, choice.depth_mm, choice.volume_ml if count else 0.0,
-        rule.volume_ml.max, rule.max_points_for(None), count, cap_uses(rule, members),
+        rule.volume_ml.max, effective_max_points(rule, members), count, cap_uses(rule, members),
     )  # fmt: skip
     return zone_plans, rule_plan, warnings
 
