@@ -55,7 +55,7 @@ def create_app(
     """The app, bound to ``settings``' database (or ``engine``)."""
     from ...adapters.db import make_engine, session_factory
 
-    api = api_settings or ApiSettings.from_env()
+    api = api_settings or ApiSettings.from_settings(settings)
     eng = engine or make_engine(settings.resolved_database_url())
     app = FastAPI(
         title="mesoplan",

@@ -1,11 +1,11 @@
-"""Settings of the HTTP API (environment variables ``MESOPLAN_API_*``)."""
+"""The HTTP API's view of the settings (``MESOPLAN_API_*``, read by ``Settings``)."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from ...config import Settings
 from ...services.accounts import PasswordPolicy
 
 
@@ -24,20 +24,19 @@ class ApiSettings:
     auth_cache_s: float = 5.0
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> ApiSettings:
-        env = dict(os.environ if environ is None else environ)
-        base = PasswordPolicy()
-
-        def num(name: str, default: int) -> int:
-            return int(env.get(f"MESOPLAN_API_{name}", default))
-
+    def from_settings(cls, settings: Settings) -> ApiSettings:
+        """The API's view of the application's one :class:`~mesoplan.Settings`."""
         return cls(
-            token_ttl=timedelta(minutes=num("TOKEN_TTL_MIN", 720)),
+            token_ttl=timedelta(minutes=settings.api_token_ttl_min),
             passwords=PasswordPolicy(
-                num("ARGON2_TIME_COST", base.time_cost),
-                num("ARGON2_MEMORY_KIB", base.memory_cost_kib),
-                num("ARGON2_PARALLELISM", base.parallelism),
+                settings.api_argon2_time_cost,
+                settings.api_argon2_memory_kib,
+                settings.api_argon2_parallelism,
             ),
-            docs=env.get("MESOPLAN_API_DOCS", "1") != "0",
-            auth_cache_s=float(env.get("MESOPLAN_API_AUTH_CACHE_S", "5")),
+            docs=settings.api_docs,
+            auth_cache_s=settings.api_auth_cache_s,
         )
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> ApiSettings:
+        return cls.from_settings(Settings.from_env(environ))

@@ -43,7 +43,8 @@ def user_errors() -> Iterator[None]:
 
 
 def settings() -> Settings:
-    return Settings.from_env()
+    with user_errors():
+        return Settings.from_env()
 
 
 def print_json(data: Any) -> None:
