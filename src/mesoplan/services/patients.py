@@ -148,16 +148,13 @@ def history_view(row: PatientHistoryRow, recorded_by: str) -> HistoryView:
     )
 
 
-def patient_view(uow: UnitOfWork, row: PatientRow) -> PatientView:
-    from sqlalchemy import select
-
-    from ..adapters.db.people import PatientIdentifierRow
-
-    ids = uow.session.execute(
-        select(PatientIdentifierRow.system, PatientIdentifierRow.value)
-        .where(PatientIdentifierRow.patient_id == row.id)
-        .order_by(PatientIdentifierRow.system)
-    )
+def patient_view(
+    uow: UnitOfWork, row: PatientRow, identifiers: Mapping[str, str] | None = None
+) -> PatientView:
+    """The view of ``row``; its identifiers are read unless they are passed (as
+    :meth:`~mesoplan.adapters.db.repositories.PeopleRepository.patient_card` gives them)."""
+    if identifiers is None:
+        identifiers = _identifiers(uow, row.id)
     return PatientView(
         id=row.id,
         family_name=row.family_name,
@@ -166,9 +163,27 @@ def patient_view(uow: UnitOfWork, row: PatientRow) -> PatientView:
         sex=row.sex,
         phone=row.phone,
         email=row.email,
-        identifiers={system: value for system, value in ids},
+        identifiers=dict(identifiers),
         deleted=row.deleted_at is not None,
     )
+
+
+def read_patient(uow: UnitOfWork, patient_id: int) -> PatientView:
+    """One patient, identifiers included, in one query (an open unit of work)."""
+    return patient_view(uow, *uow.people.patient_card(patient_id))
+
+
+def _identifiers(uow: UnitOfWork, patient_id: int) -> dict[str, str]:
+    from sqlalchemy import select
+
+    from ..adapters.db.people import PatientIdentifierRow
+
+    ids = uow.session.execute(
+        select(PatientIdentifierRow.system, PatientIdentifierRow.value)
+        .where(PatientIdentifierRow.patient_id == patient_id)
+        .order_by(PatientIdentifierRow.system)
+    )
+    return {system: value for system, value in ids}
 
 
 def list_patients(

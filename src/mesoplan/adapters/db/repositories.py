@@ -14,7 +14,14 @@ from sqlalchemy.orm import Session, defer
 
 from ...domain.record_errors import NotFoundError
 from .base import Base
-from .people import ClinicRow, MeasurementRow, PatientHistoryRow, PatientRow, PractitionerRow
+from .people import (
+    ClinicRow,
+    MeasurementRow,
+    PatientHistoryRow,
+    PatientIdentifierRow,
+    PatientRow,
+    PractitionerRow,
+)
 from .records import (
     AddendumRow,
     CosignatureRow,
@@ -63,6 +70,14 @@ _COURSE_SUMMARY = (
     .join(PlannedMapRow, PlannedMapRow.id == CourseRow.planned_map_id)
     .where(CourseRow.id == bindparam("course_id"), CourseProtocolRow.position == 0)
     .options(defer(CourseRow.plan_json))
+)
+# Built once: a patient read runs it with only the id bound; one row per identifier
+# (or one row with no identifier), the identifiers in order of their system.
+_PATIENT_CARD = (
+    select(PatientRow, PatientIdentifierRow.system, PatientIdentifierRow.value)
+    .outerjoin(PatientIdentifierRow, PatientIdentifierRow.patient_id == PatientRow.id)
+    .where(PatientRow.id == bindparam("patient_id"))
+    .order_by(PatientIdentifierRow.system)
 )
 
 
@@ -124,6 +139,16 @@ class PeopleRepository(_Repository):
         if row is None or (row.deleted_at is not None and not include_deleted):
             raise NotFoundError(f"unknown patient {patient_id}; see `mesoplan patient list`")
         return row
+
+    def patient_card(
+        self, patient_id: int, include_deleted: bool = False
+    ) -> tuple[PatientRow, dict[str, str]]:
+        """A patient and their external identifiers (system to value), in one query."""
+        found = self.session.execute(_PATIENT_CARD, {"patient_id": patient_id}).all()
+        row = found[0][0] if found else None
+        if row is None or (row.deleted_at is not None and not include_deleted):
+            raise NotFoundError(f"unknown patient {patient_id}; see `mesoplan patient list`")
+        return row, {system: value for _, system, value in found if system is not None}
 
     def patients(
         self, clinic_id: int, name: str | None = None, include_deleted: bool = False

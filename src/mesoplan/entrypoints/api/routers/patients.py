@@ -30,7 +30,7 @@ SVG: dict[int | str, dict[str, Any]] = {
 
 
 def read_patient(uow: UnitOfWork, patient_id: int) -> PatientRead:
-    return PatientRead.model_validate(patients.patient_view(uow, uow.people.patient(patient_id)))
+    return PatientRead.model_validate(patients.read_patient(uow, patient_id))
 
 
 def _history(body: HistoryCreate) -> PatientHistory:
