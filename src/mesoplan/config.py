@@ -31,6 +31,12 @@ def _number(env: dict[str, str], name: str, default: float) -> Any:
     return value
 
 
+def _positive(value: int, name: str) -> int:
+    if value < 1:
+        raise MesoplanError(f"{name} must be a whole number of at least 1, got {value}")
+    return value
+
+
 def default_data_dir() -> Path:
     from platformdirs import user_data_dir
 
@@ -46,6 +52,9 @@ class Settings:
     ``database_url``: ``MESOPLAN_DATABASE_URL``; ``None`` means a SQLite file in the user
     data directory (see :meth:`resolved_database_url`).
     ``practitioner``: ``MESOPLAN_PRACTITIONER``, the acting practitioner's handle.
+    ``max_plan_points``: ``MESOPLAN_MAX_PLAN_POINTS`` (default 200,000), the work bound:
+    a plan whose lattices could hold more points (an upper bound from areas and spacings)
+    is refused before any lattice is made, in the CLI, the API preview and the web.
 
     The REST API's settings (the API reads them through ``ApiSettings.from_settings``):
     ``api_token_ttl_min`` (``MESOPLAN_API_TOKEN_TTL_MIN``, default 720): how long a login
@@ -60,6 +69,7 @@ class Settings:
     database_url: str | None = None
     data_dir: Path | None = None
     practitioner: str | None = None
+    max_plan_points: int = 200_000
     api_token_ttl_min: int = 720
     api_argon2_time_cost: int = 3
     api_argon2_memory_kib: int = 65536
@@ -76,6 +86,7 @@ class Settings:
             database_url=env.get("MESOPLAN_DATABASE_URL") or None,
             data_dir=Path(data_dir).expanduser() if data_dir else None,
             practitioner=env.get("MESOPLAN_PRACTITIONER") or None,
+            max_plan_points=_positive(_number(env, "MESOPLAN_MAX_PLAN_POINTS", 200_000), "MESOPLAN_MAX_PLAN_POINTS"),
             api_token_ttl_min=_number(env, "MESOPLAN_API_TOKEN_TTL_MIN", 720),
             api_argon2_time_cost=_number(env, "MESOPLAN_API_ARGON2_TIME_COST", 3),
             api_argon2_memory_kib=_number(env, "MESOPLAN_API_ARGON2_MEMORY_KIB", 65536),

@@ -39,8 +39,11 @@ def _gap(points: float) -> Any:
 
 
 def _zones_table(plan: Mapping[str, Any]) -> Any:
-    rows: list[list[Any]] = [["Zone", "Points", "Spacing (cm)", "Depth (mm)", "Layer", "mL"]]
+    rows: list[list[Any]] = [
+        ["Zone", "Points", "Spacing (cm)", "Depth (mm)", "Layer", "mL a point", "mL"]
+    ]
     for z in plan.get("zones", []):
+        dose = z.get("dose_per_point_ml")
         rows.append(
             [
                 z["zone"],
@@ -48,6 +51,7 @@ def _zones_table(plan: Mapping[str, Any]) -> Any:
                 z["spacing_cm"],
                 z["depth_mm"],
                 z.get("layer", ""),
+                "split evenly" if dose is None else dose,
                 z["volume_ml"],
             ]
         )

@@ -1,8 +1,9 @@
 """A :class:`~mesoplan.domain.plan_model.Plan` as JSON (a documented contract), CSV and text.
 
 The JSON dict is deterministic: the same plan gives byte-identical JSON. Coordinates and
-depths have 3 decimals, volumes 6 (the per-point volumes add up to the rule's volume
-exactly at 6 decimals). See docs/plan-json.md and schemas/plan.schema.json.
+depths have 3 decimals, volumes 6 (every point of a format 2 rule has the rule's dose per
+point; a format 1 rule's points add up to its volume exactly at 6 decimals). See
+docs/plan-json.md and schemas/plan.schema.json.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 
 from ..domain.plan_model import Plan, RulePlan, ZonePlan
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def _round(values: np.ndarray, decimals: int) -> list[float]:
@@ -68,12 +69,17 @@ def zone_dict(zp: ZonePlan) -> dict[str, Any]:
         "layer": zp.layer,
         "lattice_point_count": zp.lattice_count,
         "point_count": zp.point_count,
+        "dose_per_point_ml": _dose(zp.dose_per_point_ml),
         "volume_ml": _num(zp.volume_ml, 6),
         "outline_cm": [[_num(x), _num(y)] for x, y in z.outline_cm],
         "exclusions": [e.to_dict(zp.spacing_cm) for e in zp.exclusions],
         "patch": None if zp.patch is None else zp.patch.to_dict(),
         "points": points_dicts(zp),
     }
+
+
+def _dose(value: float | None) -> float | None:
+    return None if value is None else _num(value, 6)
 
 
 def rule_dict(r: RulePlan) -> dict[str, Any]:
@@ -84,7 +90,12 @@ def rule_dict(r: RulePlan) -> dict[str, Any]:
         "spacing_cm": _num(r.spacing_cm),
         "depth_mm": _num(r.depth_mm),
         "point_count": r.point_count,
+        "dose_per_point_ml": _dose(r.dose_per_point_ml),
         "volume_ml": _num(r.volume_ml, 6),
+        "budget_ml": _dose(r.budget_ml),
+        "budget_max_points": r.budget_points,
+        "left_out_by_budget": r.left_out_by_budget,
+        "ingredient_mg": {name: _num(mg, 6) for name, mg in r.ingredient_mg},
         "max_points": r.max_points,
         "max_volume_ml": _num(r.max_volume_ml, 6),
         "point_caps": [
@@ -177,6 +188,8 @@ def plan_schema() -> dict[str, Any]:
 
 
 CSV_COLUMNS = ("point_id", "zone", "group", "x_cm", "y_cm", "depth_mm", "volume_ml", "layer")
+"""One row a point; ``volume_ml`` is the point's dose (every point of a format 2 rule has
+the rule's dose per point)."""
 
 
 def plan_to_csv(plan: Plan) -> str:
@@ -208,18 +221,26 @@ def plan_summary(plan: Plan) -> list[str]:
         f"({plan.protocol_hash[:19]}…), {plan.pattern} lattice",
     ]
     for z in plan.zones:
+        dose = "" if z.dose_per_point_ml is None else f" x {z.dose_per_point_ml:g} mL a point ="
         lines.append(
             f"  {z.zone.id}: {z.point_count} points ({z.lattice_count} on the lattice), "
-            f"{z.spacing_cm:g} cm apart, {z.depth_mm:g} mm deep ({z.layer}), "
+            f"{z.spacing_cm:g} cm apart, {z.depth_mm:g} mm deep ({z.layer}),{dose} "
             f"{z.volume_ml:.3f} mL, area {z.zone.area_cm2:.0f} cm²"
         )
     for r in plan.rules:
         caps = "; ".join(
             f"cap {c.max_points} on {c.group or 'the rule'}: {c.point_count}" for c in r.caps
         )
+        amount = (
+            f"{r.volume_ml:g} mL (max {r.max_volume_ml:g} mL)"
+            if r.dose_per_point_ml is None
+            else f"{r.dose_per_point_ml:g} mL a point = {r.volume_ml:g} mL (budget "
+            f"{r.budget_ml:g} mL: {r.budget_points} points at most"
+            + (f", {r.left_out_by_budget} left out)" if r.left_out_by_budget else ")")
+        )
         lines.append(
-            f"  rule {'+'.join(r.groups)}: {r.point_count} points, {r.volume_ml:g} mL "
-            f"(max {r.max_volume_ml:g} mL)" + (f", {caps}" if caps else "")
+            f"  rule {'+'.join(r.groups)}: {r.point_count} points, {amount}"
+            + (f", {caps}" if caps else "")
         )
     lines.append(f"  total: {plan.point_count} points, {plan.volume_ml:g} mL")
     lines += [f"  override {o.field} = {o.value:g}: {o.reason}" for o in plan.overrides]

@@ -289,9 +289,10 @@ def plan_to_svg(plan: Plan) -> str:
         ),
     ]
     for p, zp in zip(panels, plan.zones, strict=True):
+        dose = "" if zp.dose_per_point_ml is None else f"{zp.dose_per_point_ml:g} mL a point, "
         caption = (
             f"{zp.zone.id}: {zp.point_count} points {zp.spacing_cm:g} cm apart, "
-            f"{zp.depth_mm:g} mm, {zp.volume_ml:.3g} mL in all"
+            f"{zp.depth_mm:g} mm, {dose}{zp.volume_ml:.3g} mL in all"
         )
         body += _zone_panel(p, zp.zone, zp.exclusions, zp.spacing_cm, zp.patch, caption)
         body += _points(p, zp, vmax, spacing)

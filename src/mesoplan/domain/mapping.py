@@ -1,4 +1,5 @@
-"""Injection maps: columnar point arrays, lattices, exclusions, caps and volume splits.
+"""Injection maps: columnar point arrays, lattices, exclusions, caps, point-count bounds
+and the format 1 volume split.
 
 A map is four NumPy arrays (x_cm, y_cm, depth_mm, volume_ml), never a Python object per
 point: a dense face map has tens of thousands of points. Point ``i`` of zone ``z`` has
@@ -26,8 +27,8 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 PATTERNS: tuple[str, ...] = ("hex", "square")
-MICROLITRES_PER_ML = 1_000_000
-"""Volumes are split in whole microlitres (1e-6 mL: the JSON's 6 decimals)."""
+NANOLITRES_PER_ML = 1_000_000
+"""Format 1 volumes are split in whole nanolitres (1e-6 mL: the JSON's 6 decimals)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -191,14 +192,34 @@ def share_cap(cap: int, areas: Sequence[float], available: Sequence[int]) -> lis
     return shares
 
 
+def point_bound(outline: Shape, spacing_cm: float, patch: Shape | None = None) -> int:
+    """An upper bound of the lattice points that :func:`fill` can place, from areas only
+    (no lattice is allocated). Points stand at least half a spacing inside the outline
+    and a spacing apart, so the discs of radius s/2 round them lie inside the outline
+    (and within s/2 of the patch) and do not overlap: n * pi * s^2 / 4 <= area."""
+    import shapely
+
+    if not (math.isfinite(spacing_cm) and spacing_cm > 0):
+        return 0
+    zone = outline.geometry()
+    if not zone.is_valid or zone.area < _MIN_AREA_CM2:
+        return 0
+    area = float(zone.area)
+    if patch is not None:
+        # The buffer's arcs are chords inside the true arcs: grow it a little more.
+        grown = patch.geometry().buffer(spacing_cm / 2.0 / 0.99)
+        area = min(area, float(shapely.intersection(zone, grown).area))
+    return math.floor(4.0 * area / (math.pi * spacing_cm * spacing_cm)) + 1
+
+
 def split_volume(total_ml: float, count: int) -> FloatArray:
-    """``total_ml`` over ``count`` points in whole microlitres: equal shares, the
-    remainder spread evenly (one extra microlitre to evenly spaced points), so that the
-    points add up to the total exactly at 6 decimals."""
+    """Format 1: ``total_ml`` over ``count`` points in whole nanolitres (1e-6 mL): equal
+    shares, the remainder spread evenly (one extra nanolitre to evenly spaced points), so
+    that the points add up to the total exactly at 6 decimals."""
     if count <= 0:
         return np.zeros(0)
-    units = round(total_ml * MICROLITRES_PER_ML)
+    units = round(total_ml * NANOLITRES_PER_ML)
     base, extra = divmod(units, count)
     share = np.full(count, base, dtype=np.int64)
     share[(np.arange(1, extra + 1, dtype=np.int64) * count) // extra - 1] += 1
-    return share.astype(np.float64) / MICROLITRES_PER_ML
+    return share.astype(np.float64) / NANOLITRES_PER_ML

@@ -59,6 +59,24 @@ def _centre(f: FilledZone) -> Point:
     return centre
 
 
+def _trim(scope: Sequence[FilledZone], max_points: int) -> tuple[int, list[int]] | None:
+    """Keep at most ``max_points`` over ``scope`` (in place), shared by area, each zone's
+    share as one compact patch; (lattice points before, shares), or ``None`` if nothing
+    had to go."""
+    counts = [int(f.x.shape[0]) for f in scope]
+    if sum(counts) <= max_points:
+        return None
+    shares = share_cap(max_points, [f.zone.area_cm2 for f in scope], counts)
+    for f, share in zip(scope, shares, strict=True):
+        keep = nearest(f.x, f.y, _centre(f), share)
+        f.x, f.y = f.x[keep], f.y[keep]
+    return sum(counts), shares
+
+
+def _kept(scope: Sequence[FilledZone], shares: Sequence[int]) -> str:
+    return " and ".join(f"{s} on {f.zone.id}" for f, s in zip(scope, shares, strict=True))
+
+
 def apply_caps(
     protocol: Protocol,
     filled: Sequence[FilledZone],
@@ -72,27 +90,59 @@ def apply_caps(
         rule = protocol.area_rules[index]
         for cap in _ordered_caps(rule):
             scope = _in_scope(cap, index, filled)
-            counts = [int(f.x.shape[0]) for f in scope]
-            if sum(counts) <= cap.max_points:
+            trimmed = _trim(scope, cap.max_points)
+            if trimmed is None:
                 continue
-            shares = share_cap(cap.max_points, [f.zone.area_cm2 for f in scope], counts)
-            for f, share in zip(scope, shares, strict=True):
-                keep = nearest(f.x, f.y, _centre(f), share)
-                f.x, f.y = f.x[keep], f.y[keep]
-            left_out = sum(counts) - sum(shares)
+            before, shares = trimmed
+            left_out = before - sum(shares)
             area = left_out * cell_area_cm2(choices[index].spacing_cm, pattern)
-            kept = " and ".join(f"{s} on {f.zone.id}" for f, s in zip(scope, shares, strict=True))
             where = f"group {cap.group}" if cap.group else f"rule {', '.join(rule.groups)}"
             warnings.append(
                 PlanWarning(
                     "point_cap",
                     f"the cap of {cap.max_points} points for {where} (protocol {protocol.id}) "
-                    f"leaves out {left_out} of {sum(counts)} lattice points: kept {kept}, "
-                    f"each as one compact patch; about {area:.0f} cm² left untreated. "
-                    f"The spacing stays {choices[index].spacing_cm:g} cm.",
+                    f"leaves out {left_out} of {before} lattice points: kept "
+                    f"{_kept(scope, shares)}, each as one compact patch; about {area:.0f} cm² "
+                    f"left untreated. The spacing stays {choices[index].spacing_cm:g} cm.",
                 )
             )
     return warnings
+
+
+def apply_budget(
+    protocol: Protocol,
+    filled: Sequence[FilledZone],
+    choices: Mapping[int, RuleChoice],
+    pattern: str,
+) -> tuple[list[PlanWarning], dict[int, int]]:
+    """Trim each format 2 rule's points (in place) to floor(budget / dose), as the caps
+    do: shared by area, compact patches. Warnings, and the points left out per rule."""
+    warnings: list[PlanWarning] = []
+    left: dict[int, int] = {}
+    for index in sorted(choices):
+        choice = choices[index]
+        limit = choice.budget_points()
+        if limit is None or choice.dose_per_point_ml is None:
+            continue
+        rule = protocol.area_rules[index]
+        scope = [f for f in filled if f.rule_index == index]
+        trimmed = _trim(scope, limit)
+        if trimmed is None:
+            continue
+        before, shares = trimmed
+        left[index] = before - sum(shares)
+        area = left[index] * cell_area_cm2(choice.spacing_cm, pattern)
+        warnings.append(
+            PlanWarning(
+                "budget",
+                f"the budget of {choice.volume_ml:g} mL for {', '.join(rule.groups)} "
+                f"(protocol {protocol.id}) at {choice.dose_per_point_ml:g} mL a point holds "
+                f"{limit} points: it leaves out {left[index]} of {before} points; kept "
+                f"{_kept(scope, shares)}, each as one compact patch; about {area:.0f} cm² "
+                f"left untreated. The dose per point stays {choice.dose_per_point_ml:g} mL.",
+            )
+        )
+    return warnings, left
 
 
 def cap_uses(rule: AreaRule, members: Sequence[FilledZone]) -> tuple[CapUse, ...]:

@@ -2,9 +2,10 @@
 
 The planner fills zones with a lattice; a practitioner may then add single points (where
 the lattice left a gap the eye wants filled). An added point must lie inside its zone,
-outside every exclusion and its margin, and the rule's point caps still hold. The rule's
-volume is not raised: it is split again over all of the rule's points, in whole
-microlitres, as the planner does. Works on the plan's JSON document (docs/plan-json.md).
+outside every exclusion and its margin, and the rule's point caps still hold. An added
+point gets the rule's dose per point, and the rule's budget still holds (points x dose);
+a format 1 rule's volume is not raised: it is split again over all of the rule's points,
+as the planner does. Works on the plan's JSON document (docs/plan-json.md).
 """
 
 from __future__ import annotations
@@ -108,6 +109,7 @@ def add_points(
     touched = {id(_rule_of(doc, zid)): _rule_of(doc, zid) for zid in extra}
     for rule in touched.values():
         _check_caps(doc, rule, extra)
+        _check_budget(doc, rule, extra)
     for p in additions:
         zone = zones[p.zone]
         n = len(zone["points"])
@@ -126,10 +128,31 @@ def add_points(
     return doc
 
 
-def _resplit(zones: Mapping[str, dict[str, Any]], rule: Mapping[str, Any]) -> None:
+def _check_budget(
+    plan: Mapping[str, Any], rule: Mapping[str, Any], extra: Mapping[str, int]
+) -> None:
+    limit = rule.get("budget_max_points")
+    if rule.get("dose_per_point_ml") is None or limit is None:
+        return
+    zones = {z["zone"]: z for z in plan["zones"]}
+    total = sum(len(zones[zid]["points"]) + extra.get(zid, 0) for zid in rule["zones"])
+    if total > int(limit):
+        raise PlanningError(
+            f"adding points would give {total} points of {rule['dose_per_point_ml']:g} mL in "
+            f"{', '.join(rule['groups'])}; the budget of {rule['budget_ml']:g} mL holds at most "
+            f"{limit}: remove a point first"
+        )
+
+
+def _resplit(zones: Mapping[str, dict[str, Any]], rule: dict[str, Any]) -> None:
     members = [p for zid in rule["zones"] for p in zones[zid]["points"]]
-    shares = split_volume(float(rule["volume_ml"]), len(members))
-    for p, v in zip(members, shares.tolist(), strict=True):
+    dose = rule.get("dose_per_point_ml")
+    if dose is None:
+        shares = split_volume(float(rule["volume_ml"]), len(members)).tolist()
+    else:
+        shares = [float(dose)] * len(members)
+        rule["volume_ml"] = round(float(dose) * len(members), 6)
+    for p, v in zip(members, shares, strict=True):
         p["volume_ml"] = round(v, 6)
     for zid in rule["zones"]:
         z = zones[zid]

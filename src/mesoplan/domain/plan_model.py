@@ -26,8 +26,9 @@ class PlanWarning(NamedTuple):
 class Override(NamedTuple):
     """An explicit choice outside the protocol's range, with the reason, kept in the plan.
 
-    ``field``: ``spacing_cm``, ``depth_mm`` or ``volume_ml.<group>`` (e.g.
-    ``volume_ml.thighs``: the rule that covers that group).
+    ``field``: ``spacing_cm``, ``depth_mm``, or per group (the rule that covers that
+    group): ``dose_per_point_ml.<group>`` and ``budget_ml.<group>`` (format 2 protocols),
+    ``volume_ml.<group>`` (format 1), e.g. ``budget_ml.thighs``.
     """
 
     field: str
@@ -81,6 +82,8 @@ class ZonePlan:
     patch: Shape | None
     lattice_count: int
     points: InjectionMap
+    dose_per_point_ml: float | None = None
+    """Every point's dose (format 2); ``None`` for a format 1 even split."""
 
     @property
     def point_count(self) -> int:
@@ -114,6 +117,16 @@ class RulePlan(NamedTuple):
     max_points: int | None
     point_count: int
     caps: tuple[CapUse, ...]
+    dose_per_point_ml: float | None = None
+    """Every point's dose (format 2); ``None`` for a format 1 even split."""
+    budget_ml: float | None = None
+    """The budget chosen for the session (format 2)."""
+    budget_points: int | None = None
+    """floor(budget / dose): the most points the budget allows."""
+    left_out_by_budget: int = 0
+    """Points the lattice and the caps allowed that the budget left out."""
+    ingredient_mg: tuple[tuple[str, float], ...] = ()
+    """mg of each ingredient in the rule's volume, for ingredients with a concentration."""
 
 
 class ReactionLimit(NamedTuple):

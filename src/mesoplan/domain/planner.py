@@ -3,14 +3,19 @@
 Pure: no files, clock or randomness; the same input gives the same plan. Steps:
 
 1. zones are looked up and scaled to the patient's measurements;
-2. each zone's area rule gives spacing, depth and volume (default, chosen, or overridden
-   with a reason); a value outside the protocol's range is refused otherwise;
-3. each zone is filled with a hex or square lattice, half a spacing inside the outline,
+2. each zone's area rule gives spacing, depth, dose per point and budget (default,
+   chosen, or overridden with a reason); a value outside the protocol's range is refused
+   otherwise;
+3. an upper bound of the lattice points, from areas and spacings, is checked against the
+   work bound (``max_plan_points``) before any lattice is made;
+4. each zone is filled with a hex or square lattice, half a spacing inside the outline,
    inside the treatment patch, outside every exclusion and its margin;
-4. point caps hold across all zones of a rule: a cap is shared by area and each zone keeps
-   a compact patch round its patch's or its own centre (the spacing is never widened);
-5. the rule's volume is split evenly over its points, in whole microlitres;
-6. the depth's skin layer is checked against the rule's route, and the needle (if given)
+5. point caps hold across all zones of a rule, and then the budget: at most
+   floor(budget / dose) points. Each is shared by area and each zone keeps a compact patch
+   round its patch's or its own centre (the spacing is never widened);
+6. every point gets the rule's dose, so the rule's total is points x dose (a format 1
+   protocol, kept for stored courses, splits its volume evenly over the points instead);
+7. the depth's skin layer is checked against the rule's route, and the needle (if given)
    against the planned depth.
 """
 
@@ -22,9 +27,9 @@ import numpy as np
 
 from .anatomy import Exclusion, Zone, check_measurements, get_zone, zones_in_group
 from .errors import PlanningError
-from .mapping import PATTERNS, InjectionMap, allowed_region, fill, split_volume
-from .plan_caps import FilledZone, apply_caps, cap_uses, effective_max_points
-from .plan_choices import RuleChoice, check_overrides, resolve_choices
+from .mapping import PATTERNS, InjectionMap, allowed_region, fill, point_bound, split_volume
+from .plan_caps import FilledZone, apply_budget, apply_caps, cap_uses, effective_max_points
+from .plan_choices import RuleChoice, check_overrides, group_fields, resolve_choices
 from .plan_model import (
     NeedleInsertion,
     Override,
@@ -38,6 +43,9 @@ from .plan_model import (
 from .protocol import Protocol
 from .skin import fits_route, layer_at
 
+DEFAULT_MAX_PLAN_POINTS = 200_000
+"""The work bound: the most lattice points a plan may ask for (``MESOPLAN_MAX_PLAN_POINTS``)."""
+
 
 def plan(
     protocol: Protocol,
@@ -47,17 +55,25 @@ def plan(
     spacing_cm: float | None = None,
     depth_mm: float | None = None,
     volume_ml: Mapping[str, float] | None = None,
+    budget_ml: Mapping[str, float] | None = None,
+    dose_per_point_ml: Mapping[str, float] | None = None,
     pattern: str = "hex",
     patches: Sequence[Patch] = (),
     exclusions: Sequence[Exclusion] = (),
     overrides: Sequence[Override] = (),
     needle: NeedleInsertion | None = None,
+    max_plan_points: int = DEFAULT_MAX_PLAN_POINTS,
 ) -> Plan:
     """Plan one session of ``protocol`` over ``zones`` (ids of built-in zones, or
-    :class:`Zone` objects for custom ones). ``volume_ml`` maps a zone group to the volume
-    of the rule that covers it. Raises :class:`~mesoplan.PlanningError` on bad input."""
+    :class:`Zone` objects for custom ones). ``budget_ml`` and ``dose_per_point_ml`` map a
+    zone group to the budget and the dose per point of the rule that covers it (format 2
+    protocols; ``volume_ml`` for format 1). A plan whose lattices could hold more than
+    ``max_plan_points`` points is refused before they are made. Raises
+    :class:`~mesoplan.PlanningError` on bad input."""
     if pattern not in PATTERNS:
         raise PlanningError(f"unknown pattern {pattern!r}; valid patterns: {', '.join(PATTERNS)}")
+    if isinstance(max_plan_points, bool) or not isinstance(max_plan_points, int):
+        raise PlanningError(f"max_plan_points must be a whole number, got {max_plan_points!r}")
     given = check_measurements(measurements or {})
     scaled = _scaled_zones(zones, given)
     rule_of = {z.id: _rule_index(protocol, z) for z in scaled}
@@ -68,16 +84,23 @@ def plan(
         sorted(set(rule_of.values())),
         spacing_cm=spacing_cm,
         depth_mm=depth_mm,
-        volume_ml=volume_ml or {},
+        per_group={
+            "volume_ml": volume_ml or {},
+            "budget_ml": budget_ml or {},
+            "dose_per_point_ml": dose_per_point_ml or {},
+        },
         overrides=check_overrides(protocol, overrides),
     )
+    _check_work(scaled, rule_of, choices, patches, max_plan_points)
     filled = [
         _fill(z, rule_of[z.id], choices[rule_of[z.id]], pattern, patches, exclusions)
         for z in scaled
     ]
     warnings += _stray_exclusions(exclusions, filled)
     warnings += apply_caps(protocol, filled, choices, pattern)
-    zone_plans, rule_plans, more = _finish(protocol, filled, choices, pattern, needle)
+    by_budget, left_out = apply_budget(protocol, filled, choices, pattern)
+    warnings += by_budget
+    zone_plans, rule_plans, more = _finish(protocol, filled, choices, pattern, needle, left_out)
     warnings += more + _unused_measurements(scaled, given)
     warnings += _unused_overrides(protocol, overrides, sorted(choices))
     return Plan(
@@ -94,6 +117,36 @@ def plan(
         overrides=tuple(overrides),
         needle=needle,
     )
+
+
+def plan_point_bound(
+    zones: Sequence[Zone], spacings: Sequence[float], patches: Sequence[Patch] = ()
+) -> int:
+    """An upper bound of the lattice points of ``zones`` (each at its spacing), from areas
+    alone: never below what the planner places, and no lattice is made."""
+    total = 0
+    for zone, spacing in zip(zones, spacings, strict=True):
+        patch = next((p.shape for p in patches if p.zone in (None, zone.id)), None)
+        total += point_bound(zone.outline(), spacing, patch)
+    return total
+
+
+def _check_work(
+    zones: Sequence[Zone],
+    rule_of: Mapping[str, int],
+    choices: Mapping[int, RuleChoice],
+    patches: Sequence[Patch],
+    max_plan_points: int,
+) -> None:
+    spacings = [choices[rule_of[z.id]].spacing_cm for z in zones]
+    bound = plan_point_bound(zones, spacings, patches)
+    if bound > max_plan_points:
+        raise PlanningError(
+            f"this plan could hold up to {bound:,} lattice points, more than the "
+            f"{max_plan_points:,} a plan may have (MESOPLAN_MAX_PLAN_POINTS): choose a wider "
+            f"spacing (now {', '.join(sorted({f'{s:g} cm' for s in spacings}))}), fewer "
+            "zones or a treatment patch"
+        )
 
 
 def _reactions(protocol: Protocol) -> tuple[ReactionLimit, ...]:
@@ -191,6 +244,7 @@ def _finish(
     choices: Mapping[int, RuleChoice],
     pattern: str,
     needle: NeedleInsertion | None,
+    left_out: Mapping[int, int],
 ) -> tuple[list[ZonePlan], list[RulePlan], list[PlanWarning]]:
     zone_plans: dict[str, ZonePlan] = {}
     rule_plans: list[RulePlan] = []
@@ -198,6 +252,7 @@ def _finish(
     for index in sorted(choices):
         members = [f for f in filled if f.rule_index == index]
         zps, rule_plan, more = _finish_rule(protocol, index, choices[index], members, pattern)
+        rule_plan = rule_plan._replace(left_out_by_budget=left_out.get(index, 0))
         zone_plans.update((zp.zone.id, zp) for zp in zps)
         rule_plans.append(rule_plan)
         warnings += more + _needle_warnings(needle, rule_plan.groups, rule_plan.depth_mm)
@@ -210,7 +265,8 @@ def _finish_rule(
     """Depths, volumes and layers for the zones of one rule, and the rule's totals."""
     rule = protocol.area_rules[index]
     count = sum(int(f.x.shape[0]) for f in members)
-    volumes = split_volume(choice.volume_ml, count)
+    dose = choice.dose_per_point_ml
+    volumes = split_volume(choice.volume_ml, count) if dose is None else np.full(count, dose)
     bounds = np.cumsum([0] + [int(f.x.shape[0]) for f in members])
     zone_plans: list[ZonePlan] = []
     warnings: list[PlanWarning] = []
@@ -220,7 +276,7 @@ def _finish_rule(
         layer = layer_at(f.zone.skin_site, choice.depth_mm)
         zp = ZonePlan(
             f.zone, index, rule.route.value, choice.spacing_cm, pattern, choice.depth_mm,
-            layer, f.exclusions, f.patch, f.lattice_count, points,
+            layer, f.exclusions, f.patch, f.lattice_count, points, dose,
         )  # fmt: skip
         zone_plans.append(zp)
         warnings += _zone_warnings(zp)
@@ -232,10 +288,12 @@ def _finish_rule(
                 f"{choice.spacing_cm:g} cm spacing: {choice.volume_ml:g} mL not placed",
             )
         )
+    total = choice.volume_ml if dose is None else round(count * dose, 6)
     rule_plan = RulePlan(
         index, tuple(rule.groups), rule.route.value, tuple(f.zone.id for f in members),
-        choice.spacing_cm, choice.depth_mm, choice.volume_ml if count else 0.0,
-        rule.volume_ml.max, effective_max_points(rule, members), count, cap_uses(rule, members),
+        choice.spacing_cm, choice.depth_mm, total if count else 0.0,
+        rule.budget.max, effective_max_points(rule, members), count, cap_uses(rule, members),
+        dose, None if dose is None else choice.volume_ml, choice.budget_points(),
     )  # fmt: skip
     return zone_plans, rule_plan, warnings
 
@@ -311,10 +369,13 @@ def _unused_measurements(zones: list[Zone], given: Mapping[str, float]) -> list[
 def _unused_overrides(
     protocol: Protocol, overrides: Sequence[Override], rule_indexes: Sequence[int]
 ) -> list[PlanWarning]:
-    """An override of ``volume_ml.<group>`` whose rule covers no zone of the plan."""
+    """An override of ``budget_ml.<group>`` (or another per-group field) whose rule covers
+    no zone of the plan."""
     out: list[PlanWarning] = []
+    fields = group_fields(protocol)
     for o in overrides:
-        group = o.field.split(".", 1)[1] if o.field.startswith("volume_ml.") else None
+        name, _, rest = o.field.partition(".")
+        group = rest if name in fields and rest else None
         if group is not None and not any(
             group in protocol.area_rules[i].groups for i in rule_indexes
         ):

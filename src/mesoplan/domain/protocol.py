@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
-from annotated_types import Ge, Gt, MaxLen, MinLen, Predicate
+from annotated_types import Ge, Gt, Le, MaxLen, MinLen, Predicate
 
 from .checked import Checked, FieldError
 
@@ -32,6 +33,20 @@ ZONE_GROUPS: tuple[str, ...] = (
     "scalp",
 )
 """The zone groups an area rule may name (the key between protocols and the zone catalogue)."""
+
+FORMAT_VERSIONS: tuple[int, ...] = (1, 2)
+"""Protocol file formats: 1 splits a rule's ``volume_ml`` evenly over its points (read for
+stored courses and converted on load); 2 gives each point ``dose_per_point_ml`` and bounds
+the points by ``budget_ml``."""
+
+CURRENT_FORMAT = 2
+
+DOSE_FLOOR_ML = 0.001
+"""The smallest dose per point a protocol may give (1 microlitre)."""
+
+MAX_VOLUME_ML = 100.0
+MAX_SESSIONS = 100
+MAX_FOLLOW_UP_DAYS = 3650
 
 SOURCE_MARKERS: tuple[str, ...] = ("derived", "default")
 """Besides a source id, a number may be marked ``derived`` (arithmetic on sourced numbers)
@@ -63,9 +78,17 @@ def _version(value: str) -> bool:
     return _VERSION.fullmatch(value) is not None
 
 
+def _zone_group(value: str) -> bool:
+    return value in ZONE_GROUPS
+
+
+_zone_group.__doc__ = "unknown zone group; valid groups: " + ", ".join(ZONE_GROUPS)
+
+
 NonEmpty = Annotated[str, MinLen(1)]
 Identifier = Annotated[str, MaxLen(64), Predicate(_identifier)]
 Version = Annotated[str, Predicate(_version)]
+ZoneGroup = Annotated[str, Predicate(_zone_group)]
 PositiveInt = Annotated[int, Gt(0)]
 PositiveFloat = Annotated[float, Gt(0)]
 
@@ -90,13 +113,23 @@ class Sourced(Checked):
 
 @dataclass(frozen=True, kw_only=True)
 class Range(Sourced):
-    """A range of a quantity; the unit is in the name of the field that holds it."""
+    """A range of a quantity; the unit is in the name of the field that holds it. Each
+    kind of quantity has plausible bounds (``lowest`` to ``highest``, in ``unit``)."""
 
     min: float
     default: float
     max: float
 
+    lowest: ClassVar[float] = 0.0
+    highest: ClassVar[float] = math.inf
+    unit: ClassVar[str] = ""
+    quantity: ClassVar[str] = "value"
+
     def _check(self) -> None:
+        for name in ("min", "default", "max"):
+            value = getattr(self, name)
+            if not math.isfinite(value):
+                raise FieldError(name, f"must be a finite number, got {value}")
         if not self.min <= self.default <= self.max:
             raise ValueError(
                 f"range must satisfy min <= default <= max, got min={self.min}, "
@@ -104,9 +137,52 @@ class Range(Sourced):
             )
         if self.min <= 0:
             raise ValueError(f"min must be greater than 0, got {self.min}")
+        if self.min < self.lowest:
+            raise FieldError(
+                "min",
+                f"a {self.quantity} below {self.lowest:g} {self.unit} is not plausible, "
+                f"got {self.min:g}; valid: {self.lowest:g} to {self.highest:g} {self.unit}",
+            )
+        if self.max > self.highest:
+            raise FieldError(
+                "max",
+                f"a {self.quantity} above {self.highest:g} {self.unit} is not plausible, "
+                f"got {self.max:g}; valid: {self.lowest:g} to {self.highest:g} {self.unit}",
+            )
 
     def contains(self, value: float) -> bool:
         return self.min - 1e-12 <= value <= self.max + 1e-12
+
+
+@dataclass(frozen=True, kw_only=True)
+class SpacingRange(Range):
+    lowest: ClassVar[float] = 0.05
+    highest: ClassVar[float] = 10.0
+    unit: ClassVar[str] = "cm"
+    quantity: ClassVar[str] = "spacing"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DepthRange(Range):
+    lowest: ClassVar[float] = 0.1
+    highest: ClassVar[float] = 30.0
+    unit: ClassVar[str] = "mm"
+    quantity: ClassVar[str] = "depth"
+
+
+@dataclass(frozen=True, kw_only=True)
+class VolumeRange(Range):
+    highest: ClassVar[float] = MAX_VOLUME_ML
+    unit: ClassVar[str] = "mL"
+    quantity: ClassVar[str] = "volume"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DoseRange(Range):
+    lowest: ClassVar[float] = DOSE_FLOOR_ML
+    highest: ClassVar[float] = MAX_VOLUME_ML
+    unit: ClassVar[str] = "mL"
+    quantity: ClassVar[str] = "dose per point"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -132,18 +208,66 @@ class PointCap(Sourced):
     max_points: PositiveInt
 
 
+RULE_VOLUME_FIELDS: dict[int, tuple[str, ...]] = {
+    1: ("volume_ml",),
+    2: ("dose_per_point_ml", "budget_ml"),
+}
+"""The volume fields an area rule has in each format."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class AreaRule(Checked):
-    """How one or more zone groups are injected. Volume and caps are shared by all zones
-    of the rule's groups in one session."""
+    """How one or more zone groups are injected. The budget (or, in format 1, the volume)
+    and the caps are shared by all zones of the rule's groups in one session.
 
-    groups: Annotated[tuple[str, ...], MinLen(1)]
+    Format 2: every point gets a dose from ``dose_per_point_ml``, and the rule gives at
+    most ``budget_ml`` in a session, so it has at most floor(budget / dose) points.
+    Format 1: ``volume_ml`` is split evenly over the points (kept for stored courses).
+    """
+
+    groups: Annotated[tuple[ZoneGroup, ...], MinLen(1)]
     route: Route
-    spacing_cm: Range
-    depth_mm: Range
-    volume_ml: Range
+    spacing_cm: SpacingRange
+    depth_mm: DepthRange
+    volume_ml: VolumeRange | None = None
+    dose_per_point_ml: DoseRange | None = None
+    budget_ml: VolumeRange | None = None
     point_caps: tuple[PointCap, ...] = ()
     slow_diffusing_depth: Literal["deep_end", "default"] = "deep_end"
+
+    _added_fields: ClassVar[frozenset[str]] = frozenset(
+        {"volume_ml", "dose_per_point_ml", "budget_ml"}
+    )
+
+    @property
+    def format_version(self) -> int:
+        return 1 if self.volume_ml is not None else 2
+
+    @property
+    def dose(self) -> DoseRange:
+        """The dose per point (format 2 only)."""
+        assert self.dose_per_point_ml is not None, "a format-1 rule has no dose per point"
+        return self.dose_per_point_ml
+
+    @property
+    def budget(self) -> VolumeRange:
+        """The most the rule gives in a session: the budget, or a format-1 rule's volume."""
+        out = self.budget_ml if self.budget_ml is not None else self.volume_ml
+        assert out is not None
+        return out
+
+    def volume_problems(self, format_version: int) -> list[tuple[str, str]]:
+        """(field, message) for each volume field that the format needs and the rule lacks,
+        or that the format does not have."""
+        want = RULE_VOLUME_FIELDS.get(format_version, ())
+        out: list[tuple[str, str]] = []
+        for name in ("volume_ml", "dose_per_point_ml", "budget_ml"):
+            given = getattr(self, name) is not None
+            if name in want and not given:
+                out.append((name, f"required field is missing (format_version {format_version})"))
+            elif given and name not in want:
+                out.append((name, format_field_message(name, format_version)))
+        return out
 
     def _check(self) -> None:
         unknown = [g for g in self.groups if g not in ZONE_GROUPS]
@@ -167,12 +291,21 @@ class AreaRule(Checked):
         return min(caps) if caps else None
 
 
+def format_field_message(name: str, format_version: int) -> str:
+    if name == "volume_ml":
+        return (
+            f"volume_ml is a format 1 field; format_version {format_version} gives "
+            "dose_per_point_ml and budget_ml (mesoplan protocols upgrade FILE converts a file)"
+        )
+    return f"{name} is a format 2 field; this file has format_version {format_version}"
+
+
 @dataclass(frozen=True, kw_only=True)
 class Phase(Sourced):
     """A run of sessions at a fixed interval (days, or calendar months)."""
 
     name: Identifier
-    sessions: PositiveInt | None = None
+    sessions: Annotated[int, Gt(0), Le(MAX_SESSIONS)] | None = None
     duration_months: PositiveInt | None = None
     duration_days: PositiveInt | None = None
     interval_days: PositiveInt | None = None
@@ -197,6 +330,15 @@ class Phase(Sourced):
             return self.interval_days
         assert self.interval_months is not None
         return 28 * self.interval_months
+
+
+def _most_sessions(phase: Phase) -> int:
+    """The most sessions a phase can hold (a month counted as 31 days)."""
+    if phase.sessions is not None:
+        return phase.sessions
+    days = phase.duration_days if phase.duration_days is not None else 31 * (phase.duration_months or 0)
+    step = phase.interval_days if phase.interval_days is not None else 28 * (phase.interval_months or 1)
+    return days // max(step, 1) + 1
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -260,7 +402,7 @@ class PreTreatment(Sourced):
 class Protocol(Checked):
     """A validated, versioned mesotherapy protocol."""
 
-    format_version: Literal[1] = 1
+    format_version: Literal[1, 2] = 1
     id: Identifier
     version: Version
     title: NonEmpty
@@ -276,9 +418,13 @@ class Protocol(Checked):
     patient_information: PatientInformation
     pretreatment: PreTreatment | None = None
     combinable_with: tuple[str, ...] = ()
-    follow_up_days: Annotated[int, Ge(84)] = 84  # after the last session (at least 84 days)
+    # after the last session: at least 84 days, at most 10 years
+    follow_up_days: Annotated[int, Ge(84), Le(MAX_FOLLOW_UP_DAYS)] = 84
 
     def _check(self) -> None:
+        for i, rule in enumerate(self.area_rules):
+            for name, message in rule.volume_problems(self.format_version):
+                raise FieldError(("area_rules", i, name), message)
         problems: list[str] = []
         ids = [s.id for s in self.sources]
         if len(set(ids)) != len(ids):
@@ -301,6 +447,11 @@ class Protocol(Checked):
         names = [p.name for p in self.phases]
         if len(set(names)) != len(names):
             problems.append("two phases share a name")
+        sessions = sum(_most_sessions(p) for p in self.phases)
+        if sessions > MAX_SESSIONS:
+            problems.append(
+                f"the phases hold up to {sessions} sessions; a course has at most {MAX_SESSIONS}"
+            )
         if problems:
             raise ValueError("; ".join(problems))
 
@@ -309,7 +460,7 @@ class Protocol(Checked):
         for i, ing in enumerate(self.ingredients):
             out.append((f"ingredients[{i}]", ing.source))
         for i, rule in enumerate(self.area_rules):
-            for name in ("spacing_cm", "depth_mm", "volume_ml"):
+            for name in ("spacing_cm", "depth_mm", *RULE_VOLUME_FIELDS[self.format_version]):
                 out.append((f"area_rules[{i}].{name}", getattr(rule, name).source))
             for j, cap in enumerate(rule.point_caps):
                 out.append((f"area_rules[{i}].point_caps[{j}]", cap.source))

@@ -14,12 +14,14 @@ import tomllib
 import types
 import typing
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .checked import FieldError
 from .errors import Issue, ProtocolError
 from .protocol import Protocol
+from .protocol_checks import data_issues
 from .toml_lines import key_lines, line_for
 
 if TYPE_CHECKING:
@@ -40,14 +42,50 @@ _UNIT_NAMES = {
 }
 
 
+@dataclass(frozen=True)
+class ReadProtocol:
+    """A protocol read from text, with the warnings its validation gave (each with its
+    file and line): a format 1 file converted on load, a depth that may pass the dermis."""
+
+    protocol: Protocol
+    warnings: list[Issue] = field(default_factory=list)
+
+
 def parse_protocol_text(text: str, filename: str = "<protocol>") -> Protocol:
-    """Parse and validate a protocol written in TOML.
+    """Parse and validate a protocol written in TOML (a format 1 protocol is converted to
+    format 2: see :func:`read_protocol_text` for the warnings).
 
     Raises :class:`ProtocolError` listing every problem in the text at once, each with the
     file, the line and the field, and what would be valid.
     """
+    return read_protocol_text(text, filename).protocol
+
+
+def read_protocol_text(text: str, filename: str = "<protocol>") -> ReadProtocol:
+    """Parse and validate a protocol written in TOML; a format 1 protocol is converted to
+    format 2 on load (:mod:`.protocol_upgrade`), with a warning that says so."""
+    data = toml_data(text, filename)
+    lines = key_lines(text)
+    errors, warnings = data_issues(data, lines, filename)
     try:
-        data = tomllib.loads(text)
+        protocol = protocol_from_data(data, filename=filename, text=text)
+    except ProtocolError as exc:
+        raise ProtocolError(_dedupe([*exc.issues, *errors])) from None
+    if errors:
+        raise ProtocolError(_dedupe(errors))
+    if protocol.format_version == 1:
+        from .protocol_upgrade import conversion_message, upgrade_protocol
+
+        protocol = upgrade_protocol(protocol)
+        line = lines.get(("format_version",), 1)
+        warnings.insert(0, Issue("format_version", conversion_message(protocol), filename, line))
+    return ReadProtocol(protocol, warnings)
+
+
+def toml_data(text: str, filename: str) -> dict[str, Any]:
+    """The parsed TOML; a syntax error is a :class:`ProtocolError` at its line."""
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         line = int(match.group(1)) if match else None
@@ -55,7 +93,24 @@ def parse_protocol_text(text: str, filename: str = "<protocol>") -> Protocol:
         raise ProtocolError(
             [Issue(field="", message=f"TOML syntax error: {message}", file=filename, line=line)]
         ) from None
-    return protocol_from_data(data, filename=filename, text=text)
+
+
+def decode_protocol_bytes(raw: bytes, filename: str) -> str:
+    """UTF-8 text; otherwise a :class:`ProtocolError` at the line of the first bad byte."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ProtocolError(
+            [
+                Issue(
+                    field="",
+                    message=f"file is not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be read",
+                    file=filename,
+                    line=line,
+                )
+            ]
+        ) from None
 
 
 def protocol_from_data(
@@ -116,6 +171,8 @@ def _unit_twin(name: str) -> str:
         "duration_months",
         "follow_up_days",
         "min_days_between",
+        "dose_per_point_ml",
+        "budget_ml",
     ):
         if field.rpartition("_")[0] == stem:
             return field
@@ -158,7 +215,7 @@ def _clean_loc(err: ErrorDetails) -> tuple[str | int, ...]:
     # A model's own check that names one of its fields (raised while building the model).
     error = (err.get("ctx") or {}).get("error")
     if err["type"] == "value_error" and isinstance(error, FieldError):
-        out = (*out, error.field)
+        out = (*out, *error.path)
     return out
 
 
@@ -174,7 +231,8 @@ def _message(err: ErrorDetails, loc: tuple[str | int, ...]) -> str:
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     if kind == "predicate_failed":  # the predicate's docstring says what is valid
-        return _predicate_message(loc) or msg
+        found = f" (got {err['input']!r})" if _short(err["input"]) else ""
+        return (_predicate_message(loc) or msg) + found
     return f"{msg} (got {err['input']!r})" if _short(err["input"]) else msg
 
 
@@ -182,9 +240,15 @@ def _predicate_message(loc: tuple[str | int, ...]) -> str | None:
     import annotated_types as at
 
     hint = _hint_at(loc)
-    for meta in getattr(hint, "__metadata__", ()):
-        if isinstance(meta, at.Predicate) and meta.func.__doc__:
-            return meta.func.__doc__
+    hints = [hint]
+    if loc and isinstance(loc[-1], int) and typing.get_origin(hint) is typing.Annotated:
+        inner = typing.get_args(hint)[0]  # an item of a tuple field
+        if typing.get_origin(inner) is tuple:
+            hints.append(typing.get_args(inner)[0])
+    for h in reversed(hints):
+        for meta in getattr(h, "__metadata__", ()):
+            if isinstance(meta, at.Predicate) and meta.func.__doc__:
+                return meta.func.__doc__
     return None
 
 

@@ -12,9 +12,35 @@ from pathlib import Path
 from ..domain.checked import build
 from ..domain.errors import Issue, ProtocolError
 from ..domain.protocol import Protocol
-from ..domain.protocol_text import parse_protocol_text
+from ..domain.protocol_text import ReadProtocol, decode_protocol_bytes, read_protocol_text
 
 BUILTIN_IDS: tuple[str, ...] = ("cellulite", "face", "hair")
+
+MAX_PROTOCOL_BYTES = 1_000_000
+"""A protocol file larger than this is refused before it is read."""
+
+
+def read_protocol_file_text(path: str | Path) -> str:
+    """The text of a protocol file: UTF-8, at most :data:`MAX_PROTOCOL_BYTES`."""
+    p = Path(path)
+    try:
+        with p.open("rb") as handle:
+            raw = handle.read(MAX_PROTOCOL_BYTES + 1)
+    except OSError as exc:
+        raise ProtocolError(
+            [Issue(field="", message=f"cannot read file: {exc.strerror or exc}", file=str(p))]
+        ) from None
+    if len(raw) > MAX_PROTOCOL_BYTES:
+        raise ProtocolError(
+            [Issue("", f"file is larger than {MAX_PROTOCOL_BYTES:,} bytes", file=str(p))]
+        )
+    return decode_protocol_bytes(raw, str(p))
+
+
+def read_protocol(path: str | Path) -> ReadProtocol:
+    """Read and validate one protocol file (TOML), with its warnings (a format 1 file is
+    converted to format 2 on load, and a warning says so)."""
+    return read_protocol_text(read_protocol_file_text(path), filename=str(path))
 
 
 def load_protocol(path: str | Path) -> Protocol:
@@ -23,18 +49,7 @@ def load_protocol(path: str | Path) -> Protocol:
     Raises :class:`~mesoplan.ProtocolError` with every problem in the file, each with
     file:line and field.
     """
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ProtocolError(
-            [Issue(field="", message=f"cannot read file: {exc.strerror or exc}", file=str(p))]
-        ) from None
-    except UnicodeDecodeError:
-        raise ProtocolError(
-            [Issue(field="", message="file is not UTF-8 text", file=str(p))]
-        ) from None
-    return parse_protocol_text(text, filename=str(p))
+    return read_protocol(path).protocol
 
 
 def export_builtin_text(protocol_id: str) -> str:
@@ -71,6 +86,7 @@ class ProtocolLibrary:
 
     protocols: dict[str, dict[str, Protocol]] = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)
+    warnings: list[Issue] = field(default_factory=list)
 
     def add(self, protocol: Protocol, origin: str) -> None:
         versions = self.protocols.setdefault(protocol.id, {})
@@ -136,7 +152,9 @@ def load_protocol_library(paths: Sequence[str | Path] = ()) -> ProtocolLibrary:
     issues: list[Issue] = []
     for file in _protocol_files(Path(p) for p in paths):
         try:
-            library.add(load_protocol(file), str(file))
+            read = read_protocol(file)
+            library.add(read.protocol, str(file))
+            library.warnings.extend(read.warnings)
         except ProtocolError as exc:
             issues.extend(exc.issues)
     if issues:

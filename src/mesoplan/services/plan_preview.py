@@ -19,8 +19,13 @@ class PlanRequest:
     spacing_cm: float | None = None
     depth_mm: float | None = None
     volume_ml: Mapping[str, float] = field(default_factory=dict)
+    budget_ml: Mapping[str, float] = field(default_factory=dict)
+    dose_per_point_ml: Mapping[str, float] = field(default_factory=dict)
     pattern: str = "hex"
     overrides: Sequence[tuple[str, float, str]] = ()
+    max_plan_points: int = 200_000
+    """The work bound (``Settings.max_plan_points``): set by the entrypoint, never by the
+    protocol or the request body."""
 
 
 def make_plan(protocol: Protocol, request: PlanRequest) -> Any:
@@ -35,8 +40,11 @@ def make_plan(protocol: Protocol, request: PlanRequest) -> Any:
         spacing_cm=request.spacing_cm,
         depth_mm=request.depth_mm,
         volume_ml=dict(request.volume_ml) or None,
+        budget_ml=dict(request.budget_ml) or None,
+        dose_per_point_ml=dict(request.dose_per_point_ml) or None,
         pattern=request.pattern,
         overrides=[Override(f, v, r) for f, v, r in request.overrides],
+        max_plan_points=request.max_plan_points,
     )
 
 

@@ -15,14 +15,23 @@ def plan_document(
     protocol: Protocol,
     zones: Sequence[str],
     measurements: Mapping[str, float] | None = None,
+    max_plan_points: int = 200_000,
 ) -> dict[str, Any]:
-    """Plan one session of ``protocol`` over ``zones``: the plan JSON (docs/plan-json.md)."""
+    """Plan one session of ``protocol`` over ``zones``: the plan JSON (docs/plan-json.md);
+    ``max_plan_points`` is the work bound (``Settings.max_plan_points``)."""
     from ..adapters.plan_output import plan_to_dict
     from ..domain.planner import plan
 
     if not zones:
         raise RefusedError("name at least one zone (or give a plan file)")
-    return plan_to_dict(plan(protocol, list(zones), measurements=measurements or {}))
+    return plan_to_dict(
+        plan(
+            protocol,
+            list(zones),
+            measurements=measurements or {},
+            max_plan_points=max_plan_points,
+        )
+    )
 
 
 def read_plan(path: Path) -> dict[str, Any]:

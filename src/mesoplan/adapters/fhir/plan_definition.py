@@ -119,8 +119,54 @@ def rule_id(rule: AreaRule) -> str:
     return "rule-" + "-".join(rule.groups)
 
 
+def _dosage(rule: AreaRule) -> JSON:
+    """How much: a format 2 rule's dose per injection and session budget, or a format 1
+    rule's volume per session."""
+    where = (
+        f"shared by the zones of {', '.join(rule.groups)}; points "
+        f"{_num(rule.spacing_cm.default)} cm apart, {_num(rule.depth_mm.default)} mm deep"
+    )
+    if rule.dose_per_point_ml is None:
+        amount, per = rule.budget, "per session"
+        text = (
+            f"{rule.route}, {_num(amount.default)} mL per session "
+            f"({_num(amount.min)} to {_num(amount.max)} mL) {where}"
+        )
+    else:
+        amount, per = rule.dose_per_point_ml, "per injection"
+        budget = rule.budget
+        text = (
+            f"{rule.route}, {_num(amount.default)} mL per injection ({_num(amount.min)} to "
+            f"{_num(amount.max)} mL), at most {_num(budget.default)} mL per session "
+            f"({_num(budget.min)} to {_num(budget.max)} mL) {where}"
+        )
+    return {
+        "text": text,
+        "route": route_concept(rule.route),
+        "doseAndRate": [
+            {
+                "type": concept(text=per),
+                "doseRange": {
+                    "low": quantity(amount.min, "ml"),
+                    "high": quantity(amount.max, "ml"),
+                },
+            }
+        ],
+        "maxDosePerAdministration": quantity(amount.max, "ml"),
+    }
+
+
 def activity_definition(protocol: Protocol, rule: AreaRule) -> JSON:
-    """One area rule: where, by which route, how much per session, how far apart and deep."""
+    """One area rule: where, by which route, how much per injection and per session, how
+    far apart and deep."""
+    amounts = (
+        [range_extension("volume_ml", rule.volume_ml)]
+        if rule.volume_ml is not None
+        else [
+            range_extension("dose_per_point_ml", rule.dose),
+            range_extension("budget_ml", rule.budget),
+        ]
+    )
     caps = [
         complex_extension(
             extension_url("point-cap"),
@@ -137,7 +183,7 @@ def activity_definition(protocol: Protocol, rule: AreaRule) -> JSON:
         "extension": [
             range_extension("spacing_cm", rule.spacing_cm),
             range_extension("depth_mm", rule.depth_mm),
-            range_extension("volume_ml", rule.volume_ml),
+            *amounts,
             *caps,
             extension(extension_url("slow-diffusing-depth"), valueCode=rule.slow_diffusing_depth),
         ],
@@ -149,27 +195,7 @@ def activity_definition(protocol: Protocol, rule: AreaRule) -> JSON:
         "code": concept(coding(PROCEDURE_SYSTEM, *MESOTHERAPY), text=MESOTHERAPY[1]),
         "productReference": {"reference": f"#{MIX_ID}"},
         "bodySite": [group_site(g) for g in rule.groups],
-        "dosage": [
-            {
-                "text": (
-                    f"{rule.route}, {_num(rule.volume_ml.default)} mL per session "
-                    f"({_num(rule.volume_ml.min)} to {_num(rule.volume_ml.max)} mL) shared "
-                    f"by the zones of {', '.join(rule.groups)}; points "
-                    f"{_num(rule.spacing_cm.default)} cm apart, "
-                    f"{_num(rule.depth_mm.default)} mm deep"
-                ),
-                "route": route_concept(rule.route),
-                "doseAndRate": [
-                    {
-                        "doseRange": {
-                            "low": quantity(rule.volume_ml.min, "ml"),
-                            "high": quantity(rule.volume_ml.max, "ml"),
-                        }
-                    }
-                ],
-                "maxDosePerAdministration": quantity(rule.volume_ml.max, "ml"),
-            }
-        ],
+        "dosage": [_dosage(rule)],
     }
 
 

@@ -87,7 +87,9 @@ def course_start(
             values = {
                 k: _number(v, "--measure") for k, v in parse_pairs(measure, "--measure").items()
             }
-            doc = planning.plan_document(proto, zone or [], values)
+            doc = planning.plan_document(
+                proto, zone or [], values, max_plan_points=settings().max_plan_points
+            )
         lengths = (
             {"maintenance": PhaseLength(months=maintenance_months)} if maintenance_months else None
         )

@@ -50,10 +50,13 @@ def load_protocol_choice(protocol_id: str | None, protocol_file: Path | None) ->
             "protocol) or --protocol-file FILE: one of the two"
         )
     if protocol_file is not None:
-        from ...protocols.library import load_protocol
+        from ...protocols.library import read_protocol
 
         with user_errors():
-            return load_protocol(protocol_file)
+            read = read_protocol(protocol_file)
+        for w in read.warnings:
+            sys.stderr.write(f"warning: {w}\n")
+        return read.protocol
     assert protocol_id is not None
     from ...protocols.library import BUILTIN_IDS
 
@@ -105,7 +108,13 @@ def plan_command(
     spacing_cm: float | None = typer.Option(None, "--spacing-cm", metavar="X", help="Spacing."),
     depth_mm: float | None = typer.Option(None, "--depth-mm", metavar="X", help="Depth."),
     volume_ml: list[str] | None = typer.Option(
-        None, "--volume-ml", metavar="GROUP=X", help="Volume of the rule that covers GROUP."
+        None, "--volume-ml", metavar="GROUP=X", help="Volume of a format 1 rule (GROUP's)."
+    ),
+    budget_ml: list[str] | None = typer.Option(
+        None, "--budget-ml", metavar="GROUP=X", help="Budget (mL) of the rule of GROUP."
+    ),
+    dose_ml: list[str] | None = typer.Option(
+        None, "--dose-ml", metavar="GROUP=X", help="Dose per point (mL) of GROUP's rule."
     ),
     pattern: str = typer.Option("hex", "--pattern", metavar="hex|square", help="Lattice."),
     patch: list[Path] | None = typer.Option(
@@ -127,7 +136,7 @@ def plan_command(
     holiday: HolidayOpt = None,
     maintenance_months: MaintenanceOpt = None,
 ) -> None:
-    """Plan the injection map of one session: points, depth and volume per point."""
+    """Plan the injection map of one session: points, depth and dose per point."""
     from . import plan_args
 
     if not zone:
@@ -143,10 +152,13 @@ def plan_command(
             spacing_cm=spacing_cm,
             depth_mm=depth_mm,
             volume_ml=plan_args.name_values(volume_ml or [], "--volume-ml", "GROUP"),
+            budget_ml=plan_args.name_values(budget_ml or [], "--budget-ml", "GROUP"),
+            dose_per_point_ml=plan_args.name_values(dose_ml or [], "--dose-ml", "GROUP"),
             pattern=pattern,
             patches=plan_args.patches(patch or []),
             exclusions=plan_args.exclusions(exclude or []),
             overrides=plan_args.overrides(override or [], reason),
+            max_plan_points=settings().max_plan_points,
         )
     if fmt is not PlanFormat.text:
         for w in the_plan.warnings:

@@ -12,8 +12,9 @@ from ...protocols.library import (
     BUILTIN_IDS,
     ProtocolLibrary,
     export_builtin_text,
-    load_protocol,
     load_protocol_library,
+    read_protocol,
+    read_protocol_file_text,
 )
 from .common import ListFormat, fail, print_json, settings, user_errors
 
@@ -91,14 +92,16 @@ def validate(
     files: list[Path] = typer.Argument(..., metavar="FILE...", help="protocol files (TOML)"),
     fmt: ListFormat = typer.Option(ListFormat.text, "--format", help="text or json"),
 ) -> None:
-    """Validate protocol files; print every error with file:line and field (exit code 2)."""
+    """Validate protocol files; print every error with file:line and field (exit code 2),
+    and every warning (a format 1 file converted on load, a depth that may pass the
+    dermis)."""
     from ...domain.errors import ProtocolError
 
     results: list[dict[str, Any]] = []
     failed = False
     for file in files:
         try:
-            p = load_protocol(file)
+            read = read_protocol(file)
         except ProtocolError as exc:
             failed = True
             results.append(
@@ -108,17 +111,23 @@ def validate(
                     "errors": [
                         {"line": i.line, "field": i.field, "message": i.message} for i in exc.issues
                     ],
+                    "warnings": [],
                 }
             )
             continue
+        p = read.protocol
         results.append(
             {
                 "file": str(file),
                 "valid": True,
                 "id": p.id,
                 "version": p.version,
+                "format_version": p.format_version,
                 "hash": p.content_hash,
                 "errors": [],
+                "warnings": [
+                    {"line": i.line, "field": i.field, "message": i.message} for i in read.warnings
+                ],
             }
         )
     if fmt is ListFormat.json:
@@ -134,6 +143,10 @@ def _print_validation(results: list[dict[str, Any]]) -> None:
 
     total = 0
     for r in results:
+        for w in r["warnings"]:
+            where = f"{r['file']}:{w['line']}" if w["line"] else r["file"]
+            field = f" {w['field']}:" if w["field"] else ""
+            sys.stderr.write(f"{where}: warning:{field} {w['message']}\n")
         if r["valid"]:
             typer.echo(f"{r['file']}: ok ({r['id']} {r['version']}, {r['hash']})")
             continue
@@ -165,3 +178,28 @@ def export(
         return
     output.write_text(text, encoding="utf-8")
     typer.echo(f"wrote {output}")
+
+
+@protocols_app.command("upgrade")
+def upgrade(
+    file: Path = typer.Argument(..., metavar="FILE", help="a protocol file (TOML)"),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="write here (default: rewrite FILE in place)"
+    ),
+) -> None:
+    """Rewrite a format 1 protocol file as format 2, keeping its comments: budget_ml in
+    place of volume_ml, and a derived dose_per_point_ml (as on load)."""
+    from ...protocols.upgrade import upgrade_text
+
+    with user_errors():
+        text = read_protocol_file_text(file)
+        new = upgrade_text(text, filename=str(file))
+    if new == text:
+        typer.echo(f"{file}: already format 2, unchanged")
+        return
+    target = output or file
+    try:
+        target.write_text(new, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{target}: cannot write the file ({exc.strerror})")
+    typer.echo(f"wrote {target} (format 2)")

@@ -164,9 +164,16 @@ def build_schedule(protocol: Protocol, options: ScheduleOptions) -> CourseSchedu
     )
 
 
+MAX_MAINTENANCE_MONTHS = 120
+"""Ten years: a longer maintenance phase is not a plan."""
+
+
 def _check_maintenance(protocol: Protocol, months: int) -> None:
-    if months < 1:
-        raise _error(f"--maintenance-months {months}; valid: a whole number of months, 1 or more")
+    if not 1 <= months <= MAX_MAINTENANCE_MONTHS:
+        raise _error(
+            f"--maintenance-months {months}; valid: a whole number of months, 1 to "
+            f"{MAX_MAINTENANCE_MONTHS}"
+        )
     names = [p.name for p in protocol.phases]
     if "maintenance" not in names:
         raise _error(

@@ -2,13 +2,15 @@
 the proposed plan can be reloaded, bookmarked and rebuilt the same way on approval.
 
 Fields: ``protocol``; ``zone`` (repeated); ``m.<measurement>``; ``spacing_cm``;
-``vol.<group>``; ``pattern``; ``excl`` (lines ``zone x y radius``, centimetres);
+``vol.<group>`` (the budget of a format 2 protocol, the volume of a format 1 one);
+``dose.<group>`` (the dose per point); ``pattern``; ``excl`` (lines ``zone x y radius``, centimetres);
 ``remove`` and ``add`` (repeated ``zone:x:y``); ``start`` and ``time``;
 ``override.<rule>`` (the reason a screening stop is overridden).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -29,6 +31,7 @@ class PlanForm:
     measurements: dict[str, str] = field(default_factory=dict)
     spacing_cm: str = ""
     volumes: dict[str, str] = field(default_factory=dict)
+    doses: dict[str, str] = field(default_factory=dict)
     pattern: str = "hex"
     exclusions: str = ""
     remove: list[str] = field(default_factory=list)
@@ -53,6 +56,8 @@ class PlanForm:
                 f.measurements[key[2:]] = value
             elif key.startswith("vol.") and value:
                 f.volumes[key[4:]] = value
+            elif key.startswith("dose.") and value:
+                f.doses[key[5:]] = value
             elif key.startswith("override.") and value:
                 f.overrides[key[9:]] = value
             elif key in ("protocol", "spacing_cm", "pattern", "start", "time"):
@@ -67,6 +72,7 @@ class PlanForm:
         out += [(f"m.{k}", v) for k, v in self.measurements.items()]
         out += [("spacing_cm", self.spacing_cm), ("pattern", self.pattern)]
         out += [(f"vol.{k}", v) for k, v in self.volumes.items()]
+        out += [(f"dose.{k}", v) for k, v in self.doses.items()]
         out += [("excl", self.exclusions)] if self.exclusions.strip() else []
         out += [("remove", r) for r in self.remove if r != without]
         out += [("add", a) for a in self.add if a != without]
@@ -87,9 +93,12 @@ class PlanForm:
 
 def _float(text: str, what: str) -> float:
     try:
-        return float(text.replace(",", "."))
+        value = float(text.replace(",", "."))
     except ValueError:
         raise PlanningError(f"{what}: {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise PlanningError(f"{what}: {text!r} is not a finite number")
+    return value
 
 
 def _xy(text: str, what: str) -> tuple[str, float, float]:
@@ -127,22 +136,28 @@ def _exclusions(f: PlanForm) -> list[Any]:
     return out
 
 
-def build_plan(f: PlanForm, protocol: Protocol) -> dict[str, Any]:
-    """Plan with the planner, then add the hand-placed points; the plan's JSON document."""
+def build_plan(f: PlanForm, protocol: Protocol, max_plan_points: int) -> dict[str, Any]:
+    """Plan with the planner, then add the hand-placed points; the plan's JSON document.
+    ``max_plan_points`` is the work bound (``Settings.max_plan_points``)."""
     from ...adapters.plan_output import plan_to_dict
     from ...domain.plan_edits import AddedPoint, add_points
     from ...domain.planner import plan
 
     measurements = {k: _float(v, k) for k, v in f.measurements.items()}
     volumes = {k: _float(v, f"volume for {k}") for k, v in f.volumes.items()}
+    doses = {k: _float(v, f"dose per point for {k}") for k, v in f.doses.items()}
+    v1 = protocol.format_version == 1
     result = plan(
         protocol,
         f.zones,
         measurements=measurements,
         spacing_cm=_float(f.spacing_cm, "spacing") if f.spacing_cm else None,
-        volume_ml=volumes,
+        volume_ml=volumes if v1 else None,
+        budget_ml=None if v1 else volumes,
+        dose_per_point_ml=doses,
         pattern=f.pattern or "hex",
         exclusions=_exclusions(f),
+        max_plan_points=max_plan_points,
     )
     added = [AddedPoint(*_xy(a, "added point")) for a in f.add]
     return add_points(plan_to_dict(result), protocol, added)
@@ -172,7 +187,8 @@ def rule_bounds(protocol: Protocol, zones: Sequence[str]) -> list[dict[str, Any]
                     "groups": rule.groups,
                     "group": next(g for g in rule.groups if g in groups),
                     "spacing": rule.spacing_cm,
-                    "volume": rule.volume_ml,
+                    "volume": rule.budget,
+                    "dose": rule.dose_per_point_ml,
                     "depth": rule.depth_mm,
                 }
             )

@@ -35,7 +35,7 @@ def list_courses(ctx: Reader, paging: Paging, patient_id: int | None = None) -> 
     return Page[CourseRead](items=items, next_cursor=encode_cursor(p.next_after))
 
 
-def _plan_document(body: CourseCreate, protocol: Any) -> dict[str, Any]:
+def _plan_document(ctx: Planner, body: CourseCreate, protocol: Any) -> dict[str, Any]:
     from ....domain.record_errors import RefusedError
     from ....services.plan_preview import PlanRequest, plan_json
 
@@ -43,7 +43,12 @@ def _plan_document(body: CourseCreate, protocol: Any) -> dict[str, Any]:
         return body.plan
     if not body.zones:
         raise RefusedError("give zones to plan, or an approved plan document in plan")
-    return plan_json(protocol, PlanRequest(zones=body.zones, measurements=body.measurements))
+    request = PlanRequest(
+        zones=body.zones,
+        measurements=body.measurements,
+        max_plan_points=ctx.state.settings.max_plan_points,
+    )
+    return plan_json(protocol, request)
 
 
 @router.post("/patients/{patient_id}/courses", response_model=CourseRead, status_code=201)
@@ -55,7 +60,7 @@ def start_course(
     with ctx.read() as uow:
         uow.people.patient(patient_id)
         protocol = find_protocol(uow, body.protocol).protocol
-    plan = _plan_document(body, protocol)
+    plan = _plan_document(ctx, body, protocol)
     options = ScheduleOptions(body.start_date, body.at, body.timezone)
     view = courses.start_course(
         ctx.write(), ctx.who.handle, patient_id, protocol, plan, options, body.overrides

@@ -36,15 +36,18 @@ def protocol_for(ctx: Context, body: PlanCreate) -> Protocol:
         return find_protocol(uow, body.protocol).protocol
 
 
-def plan_request(body: PlanCreate) -> plan_preview.PlanRequest:
+def plan_request(ctx: Context, body: PlanCreate) -> plan_preview.PlanRequest:
     return plan_preview.PlanRequest(
         zones=body.zones,
         measurements=body.measurements,
         spacing_cm=body.spacing_cm,
         depth_mm=body.depth_mm,
         volume_ml=body.volume_ml,
+        budget_ml=body.budget_ml,
+        dose_per_point_ml=body.dose_per_point_ml,
         pattern=body.pattern,
         overrides=[(o.field, o.value, o.reason) for o in body.overrides],
+        max_plan_points=ctx.state.settings.max_plan_points,
     )
 
 
@@ -66,6 +69,6 @@ def preview_plan(
         return Response(text, media_type="text/calendar")
     if format == "svg":
         return Response(
-            plan_preview.plan_svg(protocol, plan_request(body)), media_type="image/svg+xml"
+            plan_preview.plan_svg(protocol, plan_request(ctx, body)), media_type="image/svg+xml"
         )
-    return plan_preview.plan_json(protocol, plan_request(body))
+    return plan_preview.plan_json(protocol, plan_request(ctx, body))

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ....domain.protocol import DOSE_FLOOR_ML, MAX_VOLUME_ML, DepthRange, SpacingRange
 from .base import FindingRead, example, strict_example
+
+Measurement = Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)]
+VolumeMl = Annotated[float, Field(gt=0, le=MAX_VOLUME_ML, allow_inf_nan=False)]
+DoseMl = Annotated[float, Field(ge=DOSE_FLOOR_ML, le=MAX_VOLUME_ML, allow_inf_nan=False)]
 
 _ZONES = ["thigh-left-lateral", "thigh-right-lateral"]
 
@@ -93,10 +98,18 @@ class PlanCreate(BaseModel):
     protocol: str | None = Field(None, min_length=1, max_length=100)
     protocol_toml: str | None = Field(None, min_length=1, max_length=200_000)
     zones: list[str] = Field(min_length=1, max_length=40)
-    measurements: dict[str, float] = Field(default_factory=dict, max_length=40)
-    spacing_cm: float | None = Field(None, gt=0, allow_inf_nan=False)
-    depth_mm: float | None = Field(None, gt=0, allow_inf_nan=False)
-    volume_ml: dict[str, float] = Field(default_factory=dict, max_length=20)
+    measurements: dict[str, Measurement] = Field(default_factory=dict, max_length=40)
+    spacing_cm: float | None = Field(
+        None, ge=SpacingRange.lowest, le=SpacingRange.highest, allow_inf_nan=False
+    )
+    depth_mm: float | None = Field(
+        None, ge=DepthRange.lowest, le=DepthRange.highest, allow_inf_nan=False
+    )
+    volume_ml: dict[str, VolumeMl] = Field(
+        default_factory=dict, max_length=20, description="format 1 protocols: by zone group"
+    )
+    budget_ml: dict[str, VolumeMl] = Field(default_factory=dict, max_length=20)
+    dose_per_point_ml: dict[str, DoseMl] = Field(default_factory=dict, max_length=20)
     pattern: Literal["hex", "square"] = "hex"
     overrides: list[OverrideCreate] = Field(default_factory=list, max_length=10)
     start_date: date | None = None
@@ -112,8 +125,8 @@ class PlanRead(BaseModel):
         json_schema_extra={
             "examples": [
                 {
-                    "format_version": 1,
-                    "protocol": {"id": "cellulite", "version": "1.0.0", "hash": "sha256:4be1..."},
+                    "format_version": 2,
+                    "protocol": {"id": "cellulite", "version": "2.0.0", "hash": "sha256:4be1..."},
                     "pattern": "hex",
                     "zones": [{"zone": "thigh-left-lateral", "point_count": 25, "points": []}],
                     "totals": {"point_count": 50, "volume_ml": 10.0},
@@ -145,7 +158,7 @@ class CourseCreate(BaseModel):
 
     protocol: str = Field(min_length=1, max_length=100)
     zones: list[str] = Field(default_factory=list, max_length=40)
-    measurements: dict[str, float] = Field(default_factory=dict, max_length=40)
+    measurements: dict[str, Measurement] = Field(default_factory=dict, max_length=40)
     plan: dict[str, Any] | None = None
     start_date: date
     at: time = time(9, 0)

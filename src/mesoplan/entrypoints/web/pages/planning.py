@@ -71,7 +71,7 @@ def _plan_context(page: Page, patient_id: int, f: PlanForm) -> dict[str, Any]:
     ctx["measure_fields"] = measurement_fields(f.zones, f.measurements)
     ctx["bounds"] = rule_bounds(protocol, f.zones)
     try:
-        plan = build_plan(f, protocol)
+        plan = build_plan(f, protocol, page.web.settings.max_plan_points)
         ctx["schedule"] = _schedule(protocol, f, page)
     except MesoplanError as exc:
         ctx["plan_error"] = str(exc)
@@ -143,7 +143,7 @@ async def approve(page: PageDep, patient_id: int) -> Response:
     f = PlanForm.parse([(k, str(v)) for k, v in form.multi_items() if k != "csrf_token"])
     try:
         protocol = find_protocol(page, f.protocol)
-        plan = build_plan(f, protocol)
+        plan = build_plan(f, protocol, page.web.settings.max_plan_points)
         today = datetime.now(ZoneInfo(page.user.timezone)).date()
         start, at = start_of(f, today)
         course = start_course(
