@@ -32,7 +32,7 @@ RANGES = [
     ("cellulite", "stomach", "depth_mm", 1.0, 2.0),
     ("face", "face", "spacing_cm", 0.1, 1.0),
     ("face", "face", "depth_mm", 0.2, 0.6),
-    ("face", "face", "volume_ml", 2.0, 4.0),
+    ("face", "face", "budget_ml", 2.0, 4.0),
     ("hair", "scalp", "spacing_cm", 0.5, 1.0),
     ("hair", "scalp", "depth_mm", 0.5, 0.6),
 ]
@@ -57,9 +57,65 @@ SINGLE_VOLUMES = [
 
 @pytest.mark.parametrize(("pid", "group", "volume"), SINGLE_VOLUMES)
 def test_single_number_volume_is_default_and_max(pid: str, group: str, volume: float) -> None:
-    r = rule(pid, group).volume_ml
+    r = rule(pid, group).budget_ml
     assert r.default == volume
     assert r.max == volume
+
+
+@pytest.mark.parametrize("pid", ["cellulite", "face", "hair"])
+def test_builtins_are_format_2_at_version_2(pid: str) -> None:
+    p = P[pid]
+    assert (p.format_version, p.version) == (2, "2.0.0")
+    assert all(r.volume_ml is None for r in p.area_rules)
+
+
+# (protocol, group, dose min, default, max in mL): derived, docs/protocols.md
+DOSES = [
+    ("cellulite", "thighs", 0.2, 0.2, 0.2),  # 10 mL / 50 injections
+    ("cellulite", "stomach", 0.2, 0.2, 0.2),  # the thighs' dose; 5 mL -> 25 points
+    ("face", "face", 0.001, 0.0016, 0.0093),
+    ("hair", "scalp", 0.0021, 0.0049, 0.0088),
+]
+
+
+@pytest.mark.parametrize(("pid", "group", "lo", "default", "hi"), DOSES)
+def test_doses_per_point_are_derived(
+    pid: str, group: str, lo: float, default: float, hi: float
+) -> None:
+    d = rule(pid, group).dose_per_point_ml
+    assert (d.min, d.default, d.max) == (lo, default, hi)
+    assert d.source == "derived"
+
+
+def test_cellulite_dose_is_the_article_volume_over_its_50_injections() -> None:
+    r = rule("cellulite", "thighs")
+    assert r.budget_ml.max / r.max_points_for("thighs") == r.dose_per_point_ml.default
+
+
+@pytest.mark.parametrize(
+    ("pid", "group", "counts"),
+    [("face", "face", (49491, 1873, 429)), ("hair", "scalp", (2336, 1016, 564))],
+)
+def test_face_and_scalp_doses_are_the_whole_area_volume_over_the_whole_area_lattice(
+    pid: str, group: str, counts: tuple[int, int, int]
+) -> None:
+    """The arithmetic of docs/protocols.md, on the real lattices: the derived range is what
+    the format 1 conversion computes from the 1.0.0 volume and spacing ranges."""
+    from mesoplan.domain.protocol_upgrade import derived_dose, group_lattice_points
+
+    r = rule(pid, group)
+    spacings = (r.spacing_cm.min, r.spacing_cm.default, r.spacing_cm.max)
+    assert tuple(group_lattice_points(group, s) for s in spacings) == counts
+    derived = derived_dose(r, r.budget_ml)
+    d = r.dose_per_point_ml
+    assert (derived.min, derived.default, derived.max) == (d.min, d.default, d.max)
+
+
+def test_the_face_minimum_dose_is_the_floor() -> None:
+    # 4 mL / 49,491 points at 0.1 cm is below 0.001 mL: the minimum is the floor, so the
+    # face at 0.1 cm holds at most 4 / 0.001 = 4,000 points
+    d = rule("face", "face").dose_per_point_ml
+    assert 4.0 / 49491 < 0.001 == d.min
 
 
 def test_cellulite_spacing_default_is_two_cm() -> None:

@@ -50,7 +50,7 @@ def custom_plan() -> Plan:
         [zone, "thigh-left-lateral"],
         patches=[Patch(PolygonShape(((-5, 10), (5, 10), (5, 30), (-5, 30))), "thigh-left-lateral")],
         exclusions=[Exclusion(Ellipse.circle(0, 20, 1.5), name="mole", zone="thigh-left-lateral")],
-        overrides=[Override("volume_ml.thighs", 12, "large patch, agreed with the patient")],
+        overrides=[Override("budget_ml.thighs", 12, "large patch, agreed with the patient")],
         needle=NeedleInsertion(4, 30),
         measurements={"thigh_circumference_cm": 60},
     )
@@ -82,7 +82,7 @@ def test_calendar_keys_are_optional_in_the_schema() -> None:
             "start": "2025-01-06T10:00+01:00",
             "window_start": "2025-01-05",
             "window_end": "2025-01-07",
-            "protocol": "hair@1.0.0",
+            "protocol": "hair@2.0.0",
         }
     ]
     data["follow_up"] = [{"date": "2025-08-28", "reason": "end-of-course review"}]
@@ -97,24 +97,34 @@ def test_same_input_gives_byte_identical_json() -> None:
 
 def test_json_numbers_ids_and_totals() -> None:
     data = plan_to_dict(custom_plan())
-    assert [o["field"] for o in data["overrides"]] == ["volume_ml.thighs"]
+    assert [o["field"] for o in data["overrides"]] == ["budget_ml.thighs"]
     assert data["needle"]["depth_reached_mm"] == 2.0
     for zone in data["zones"]:
         ids = [p["id"] for p in zone["points"]]
         assert ids == [f"{zone['zone']}:{i}" for i in range(len(ids))]
-        assert all(round(p["volume_ml"], 6) == p["volume_ml"] for p in zone["points"])
-    total = sum(p["volume_ml"] for z in data["zones"] for p in z["points"])
-    assert abs(total - 12.0) <= 0.001
-    assert data["totals"] == {"point_count": data["totals"]["point_count"], "volume_ml": 12.0}
+        assert {p["volume_ml"] for p in zone["points"]} == {0.2}
+        assert zone["dose_per_point_ml"] == 0.2
+    # 6 points on the scar patch and 49 on the thigh: 55 x 0.2 mL, inside the 12 mL budget
+    assert [z["point_count"] for z in data["zones"]] == [6, 49]
+    assert data["totals"] == {"point_count": 55, "volume_ml": 11.0}
+    rule = data["rules"][0]
+    assert (rule["budget_ml"], rule["budget_max_points"], rule["left_out_by_budget"]) == (12, 60, 0)
+    assert rule["ingredient_mg"] == {}
     codes = {w["code"] for w in data["warnings"]}
     assert {"override", "needle_depth"} <= codes
 
 
-def test_face_json_volumes_add_up_at_6_decimals_for_a_dense_map() -> None:
+def test_a_dense_face_map_is_bounded_by_its_budget() -> None:
     data = plan_to_dict(plan(P["face"], ["face"], spacing_cm=0.2))
-    points = data["zones"][0]["points"]
-    assert len(points) > 5000
-    assert abs(sum(p["volume_ml"] for p in points) - 3.0) <= 0.001
+    zone, rule = data["zones"][0], data["rules"][0]
+    points = zone["points"]
+    # 3 mL / 0.0016 mL = 1,875 points of the 12,195 on the lattice, every one 0.0016 mL
+    assert zone["lattice_point_count"] == 12195
+    assert len(points) == 1875
+    assert {p["volume_ml"] for p in points} == {0.0016}
+    assert rule["volume_ml"] == 3.0
+    assert (rule["budget_max_points"], rule["left_out_by_budget"]) == (1875, 12195 - 1875)
+    assert "budget" in {w["code"] for w in data["warnings"]}
 
 
 def parse_svg(text: str) -> ET.Element:
@@ -165,7 +175,8 @@ def test_csv_has_one_row_per_point() -> None:
     assert rows[0].keys() == {
         "point_id", "zone", "group", "x_cm", "y_cm", "depth_mm", "volume_ml", "layer"
     }  # fmt: skip
-    assert abs(sum(float(r["volume_ml"]) for r in rows) - 12.0) <= 0.001
+    assert {r["volume_ml"] for r in rows} == {"0.200000"}
+    assert abs(sum(float(r["volume_ml"]) for r in rows) - 11.0) <= 1e-9
 
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"

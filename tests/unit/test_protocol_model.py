@@ -11,20 +11,43 @@ import sys
 import tomllib
 from typing import Any
 
+from pathlib import Path
+
 import pytest
 
 from mesoplan.domain.checked import FieldError, build
-from mesoplan.domain.protocol import AreaRule, Phase, PointCap, Protocol, Range, Route
+from mesoplan.domain.protocol import (
+    AreaRule,
+    DepthRange,
+    DoseRange,
+    Phase,
+    PointCap,
+    Protocol,
+    Range,
+    Route,
+    SpacingRange,
+    VolumeRange,
+)
 from mesoplan.domain.protocol_text import parse_protocol_text, protocol_from_data
 from mesoplan.protocols.library import BUILTIN_IDS, builtin_protocols, export_builtin_text
 
 # The content hashes of the built-ins: a change to the model or its canonical JSON that
 # moves one of these would orphan every course snapshot stored under the old hash.
 HASHES = {
+    "cellulite": "sha256:447ea89f2a2a8fb25ebc0a00b74adbb378a392b6789a1c7d409261f231922094",
+    "face": "sha256:b990c2fd9e5f3b075474d99949f1090db13b25cf06d14ff27e76631e71154910",
+    "hair": "sha256:1928900bc8a00994ab0197b75d05f7c8332bdb317f9f145bbe62dc1fc182e00d",
+}
+# The format 1 built-ins (1.0.0): courses stored before format 2 hold these snapshots.
+V1_HASHES = {
     "cellulite": "sha256:7fa2dc770d5285113f06a3f331e137f14acd87a7b74245790f21e0c8cefec73f",
     "face": "sha256:cbfa7ea042c74f7afa2dcabd15025e4a17c3b88ce1fde6c5da2b2e7051a6d0ec",
     "hair": "sha256:718fe8df977398109b9ae791a9f5156396dba297e1d0a12afd35e8de88147882",
 }
+V1_DIR = Path(__file__).resolve().parents[1] / "protocols_v1"
+
+
+P_FACE_RULE = builtin_protocols()["face"].area_rules[0]
 
 
 def data(protocol_id: str) -> dict[str, Any]:
@@ -38,6 +61,19 @@ def rng(low: float, default: float, high: float) -> Range:
 @pytest.mark.parametrize("protocol_id", BUILTIN_IDS)
 def test_builtin_hashes_are_pinned(protocol_id: str) -> None:
     assert builtin_protocols()[protocol_id].content_hash == HASHES[protocol_id]
+
+
+@pytest.mark.parametrize("protocol_id", BUILTIN_IDS)
+def test_format_1_content_keeps_its_hash(protocol_id: str) -> None:
+    """A stored format 1 snapshot reads back as format 1 with its old hash: the fields
+    format 2 added are left out of its canonical JSON."""
+    content = tomllib.loads((V1_DIR / f"{protocol_id}-1.0.0.toml").read_text("utf-8"))
+    v1 = protocol_from_data(content)
+    assert v1.format_version == 1
+    assert v1.content_hash == V1_HASHES[protocol_id]
+    assert protocol_from_data(json.loads(v1.canonical_json())).content_hash == v1.content_hash
+    assert build(Protocol, content).content_hash == V1_HASHES[protocol_id]
+    assert "dose_per_point_ml" not in v1.canonical_json()
 
 
 @pytest.mark.parametrize("protocol_id", BUILTIN_IDS)
@@ -70,7 +106,7 @@ def test_to_dict_round_trips_through_both_paths(protocol_id: str) -> None:
         (lambda d: d.update(follow_up_days=True), "expected int"),
         (lambda d: d["area_rules"][0].update(route="intramuscular"), "not a valid Route"),
         (lambda d: d["area_rules"][0]["spacing_cm"].update(min="2"), "expected float"),
-        (lambda d: d.update(format_version=2), "expected one of (1,)"),
+        (lambda d: d.update(format_version=3), "expected one of (1, 2)"),
         (lambda d: d.update(phases={}), "expected a list"),
     ],
 )
@@ -100,11 +136,19 @@ def test_direct_construction_checks_the_same_rules() -> None:
         AreaRule(
             groups=("belly",),
             route=Route.INTRADERMAL,
-            spacing_cm=rng(1, 2, 3),
-            depth_mm=rng(1, 2, 3),
-            volume_ml=rng(1, 2, 3),
+            spacing_cm=SpacingRange(min=1, default=2, max=3, source="x"),
+            depth_mm=DepthRange(min=1, default=2, max=3, source="x"),
+            volume_ml=VolumeRange(min=1, default=2, max=3, source="x"),
         )
     assert info.value.field == "groups"
+    with pytest.raises(FieldError, match="required field is missing") as info:
+        dataclasses.replace(
+            builtin_protocols()["face"],
+            area_rules=(dataclasses.replace(P_FACE_RULE, dose_per_point_ml=None),),
+        )
+    assert info.value.path == ("area_rules", 0, "dose_per_point_ml")
+    with pytest.raises(FieldError, match="a dose per point below 0.001 mL is not plausible"):
+        DoseRange(min=0.0005, default=0.001, max=0.002, source="x")
     with pytest.raises(FieldError, match="at least 1 character"):
         PointCap(max_points=3, source="")
     with pytest.raises(FieldError, match="version must look like"):
