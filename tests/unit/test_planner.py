@@ -1,4 +1,4 @@
-"""The planner: caps, volumes, depths, overrides, layers, needles, errors, properties."""
+"""The planner: caps, budgets, doses, depths, overrides, layers, needles, errors, properties."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ def make_protocol(
     *,
     spacing: tuple[float, float, float] = (1.0, 2.0, 3.0),
     depth: tuple[float, float, float] = (1.0, 1.5, 2.0),
-    volume: tuple[float, float, float] = (1.0, 5.0, 10.0),
+    budget: tuple[float, float, float] = (1.0, 5.0, 10.0),
+    dose: tuple[float, float, float] = (0.001, 0.01, 0.2),
     caps: list[tuple[str | None, int]] | None = None,
     slow: bool = False,
 ) -> Protocol:
@@ -44,7 +45,8 @@ def make_protocol(
             "route": "intradermal",
             "spacing_cm": rng(spacing),
             "depth_mm": rng(depth),
-            "volume_ml": rng(volume),
+            "budget_ml": rng(budget),
+            "dose_per_point_ml": rng(dose),
             "point_caps": [
                 {"group": g, "max_points": n, "source": "article"} for g, n in (caps or [])
             ],
@@ -59,8 +61,9 @@ def test_cellulite_on_both_lateral_thighs_shares_the_cap_of_50() -> None:
     p = plan(CELLULITE, LATERAL)
     assert [z.point_count for z in p.zones] == [25, 25]
     assert p.point_count == 50
-    assert p.volume_ml == pytest.approx(10.0)
-    assert all(float(z.points.volume_ml.sum()) == pytest.approx(5.0) for z in p.zones)
+    assert p.volume_ml == 10.0
+    assert [z.volume_ml for z in p.zones] == [5.0, 5.0]
+    assert all(set(z.points.volume_ml.tolist()) == {0.2} for z in p.zones)
     assert {z.depth_mm for z in p.zones} == {1.5}
     assert "point_cap" in p.warning_codes()
     cap = p.rules[0].caps[0]
@@ -87,23 +90,42 @@ def test_a_patch_moves_the_kept_points() -> None:
     assert (zp.points.y_cm > 25.0).all()
 
 
-def test_hips_and_thighs_share_one_volume_and_the_stomach_has_its_own() -> None:
+def test_hips_and_thighs_share_one_budget_and_the_stomach_has_its_own() -> None:
     p = plan(CELLULITE, ["thigh-left-lateral", "hip-left", "abdomen"])
     assert [r.groups for r in p.rules] == [("thighs", "hips"), ("stomach",)]
-    assert [r.volume_ml for r in p.rules] == [10.0, 5.0]
-    assert p.zone("thigh-left-lateral").volume_ml + p.zone("hip-left").volume_ml == pytest.approx(
-        10
-    )
-    assert p.volume_ml == pytest.approx(15.0)
+    # 10 mL / 0.2 mL = 50 points shared by area (35 + 15); 5 mL / 0.2 mL = 25 points
+    assert [(z.zone.id, z.point_count, z.volume_ml) for z in p.zones] == [
+        ("thigh-left-lateral", 35, 7.0),
+        ("hip-left", 15, 3.0),
+        ("abdomen", 25, 5.0),
+    ]
+    assert [(r.volume_ml, r.budget_points, r.left_out_by_budget) for r in p.rules] == [
+        (10.0, 50, 50 + 39 - 50),  # after the thighs' cap of 50: 50 + 39 points
+        (5.0, 25, 124 - 25),
+    ]
+    assert p.volume_ml == 15.0
+    assert p.warning_codes().count("budget") == 2
 
 
-def test_volume_by_group_and_conflicts() -> None:
-    p = plan(CELLULITE, ["hip-left"], volume_ml={"thighs": 6})
-    assert p.volume_ml == pytest.approx(6.0)
-    with pytest.raises(PlanningError, match="share one rule and one volume"):
-        plan(CELLULITE, ["hip-left"], volume_ml={"thighs": 6, "hips": 7})
+def test_budget_and_dose_by_group_and_conflicts() -> None:
+    p = plan(CELLULITE, ["hip-left"], budget_ml={"thighs": 6})
+    assert (p.point_count, p.volume_ml) == (30, 6.0)
+    with pytest.raises(PlanningError, match="share one rule and one budget_ml"):
+        plan(CELLULITE, ["hip-left"], budget_ml={"thighs": 6, "hips": 7})
     with pytest.raises(PlanningError, match="does not cover; its groups: thighs, hips, stomach"):
-        plan(CELLULITE, ["hip-left"], volume_ml={"face": 2})
+        plan(CELLULITE, ["hip-left"], budget_ml={"face": 2})
+    with pytest.raises(PlanningError, match="--volume-ml does not apply .* --dose-ml, --budget-ml"):
+        plan(CELLULITE, ["hip-left"], volume_ml={"thighs": 6})
+    with pytest.raises(PlanningError, match=r"dose_per_point_ml 0.3 mL is outside .* 0.2 to 0.2"):
+        plan(CELLULITE, ["hip-left"], dose_per_point_ml={"hips": 0.3})
+    face = plan(PROTOCOLS["face"], ["periorbital-left"], dose_per_point_ml={"face": 0.005})
+    assert set(face.zones[0].points.volume_ml.tolist()) == {0.005}
+    with pytest.raises(PlanningError, match="below the 0.001 mL a point"):
+        plan(
+            PROTOCOLS["face"],
+            ["periorbital-left"],
+            overrides=[Override("dose_per_point_ml.face", 0.0005, "a thinner mix")],
+        )
 
 
 def test_out_of_range_values_are_refused_unless_overridden_with_a_reason() -> None:
@@ -120,7 +142,7 @@ def test_out_of_range_values_are_refused_unless_overridden_with_a_reason() -> No
         plan(CELLULITE, ["thigh-left-lateral"], overrides=[Override("depth_mm", 2.5, " ")])
     with pytest.raises(PlanningError, match="valid fields for protocol cellulite: spacing_cm"):
         plan(CELLULITE, ["thigh-left-lateral"], overrides=[Override("depth", 2.5, "x")])
-    unused = plan(CELLULITE, ["hip-left"], overrides=[Override("volume_ml.stomach", 1, "x")])
+    unused = plan(CELLULITE, ["hip-left"], overrides=[Override("budget_ml.stomach", 1, "x")])
     assert unused.warning_codes() == ["override_unused"]
 
 
@@ -171,8 +193,9 @@ def test_face_and_hair_maps_are_inside_the_article_ranges() -> None:
     face = plan(PROTOCOLS["face"], ["face"])
     assert 0.1 <= face.zones[0].spacing_cm <= 1.0
     assert 0.2 <= face.zones[0].depth_mm <= 0.6
-    assert 2.0 <= face.volume_ml <= 4.0
-    assert face.zones[0].point_count > 1000
+    # the whole face at 0.5 cm: its 1,873 lattice points of 0.0016 mL (the budget holds 1,875)
+    assert (face.zones[0].point_count, face.volume_ml) == (1873, 2.9968)
+    assert face.rules[0].left_out_by_budget == 0
     eyes = [e for e in face.zones[0].exclusions if "eye" in e.name]
     for e in eyes:
         hole = e.shape.geometry()
@@ -183,7 +206,7 @@ def test_face_and_hair_maps_are_inside_the_article_ranges() -> None:
     hair = plan(PROTOCOLS["hair"], ["scalp"])
     assert 0.5 <= hair.zones[0].spacing_cm <= 1.0
     assert 0.5 <= hair.zones[0].depth_mm <= 0.6
-    assert hair.volume_ml == pytest.approx(5.0)
+    assert (hair.point_count, hair.volume_ml) == (1016, 4.9784)
 
 
 @st.composite
@@ -206,7 +229,8 @@ def custom_zones(draw: st.DrawFn, index: int) -> Any:
     zones=st.tuples(custom_zones(0), custom_zones(1), custom_zones(2)),
     spacing=st.floats(1.0, 3.0),
     depth=st.floats(1.0, 2.0),
-    volume=st.floats(1.0, 10.0),
+    budget=st.floats(1.0, 10.0),
+    dose=st.floats(0.001, 0.2),
     cap=st.integers(1, 120),
     rule_cap=st.integers(1, 150),
     holes=st.lists(st.tuples(st.floats(-8, 8), st.floats(-8, 8), st.floats(0.2, 3)), max_size=3),
@@ -215,7 +239,8 @@ def test_property_plans_keep_spacing_caps_volumes_and_depths(
     zones: tuple[Any, ...],
     spacing: float,
     depth: float,
-    volume: float,
+    budget: float,
+    dose: float,
     cap: int,
     rule_cap: int,
     holes: list[tuple[float, float, float]],
@@ -230,16 +255,20 @@ def test_property_plans_keep_spacing_caps_volumes_and_depths(
         chosen,
         spacing_cm=spacing,
         depth_mm=depth,
-        volume_ml={"thighs": volume},
+        budget_ml={"thighs": budget},
+        dose_per_point_ml={"hips": dose},
         exclusions=exclusions,
     )
     thighs = sum(z.point_count for z in p.zones if z.zone.group == "thighs")
     assert thighs <= cap
     assert p.point_count <= rule_cap
-    if p.point_count:
-        assert abs(p.volume_ml - volume) <= 0.001
-        vols = np.concatenate([z.points.volume_ml for z in p.zones])
-        assert abs(float(np.round(vols, 6).sum()) - volume) <= 0.001
+    assert p.point_count <= p.rules[0].budget_points == int(budget * 1e6 + 0.5) // int(
+        dose * 1e6 + 0.5
+    )
+    vols = np.concatenate([z.points.volume_ml for z in p.zones])
+    assert (vols == dose).all()
+    assert p.volume_ml <= budget + 1e-9
+    assert p.rules[0].volume_ml == round(p.point_count * dose, 6)
     for zp in p.zones:
         m = zp.points
         assert ((m.depth_mm >= 1.0) & (m.depth_mm <= 2.0)).all()
@@ -260,6 +289,24 @@ def test_the_same_input_gives_the_same_points() -> None:
         assert np.array_equal(za.points.x_cm, zb.points.x_cm)
         assert np.array_equal(za.points.volume_ml, zb.points.volume_ml)
     assert get_zone("face").id == "face"
+
+
+def test_format_1_protocols_still_split_their_volume_evenly() -> None:
+    """A course stored before format 2 plans as it did: the volume over the points."""
+    data = CELLULITE.to_dict()
+    for rule in data["area_rules"]:
+        rule["volume_ml"] = rule.pop("budget_ml")
+        del rule["dose_per_point_ml"]
+    v1 = protocol_from_data({**data, "format_version": 1})
+    p = plan(v1, ["thigh-left-lateral", "hip-left"], volume_ml={"thighs": 9})
+    assert p.rules[0].dose_per_point_ml is None
+    # the cap of 50 is on the thighs only: every lattice point of the hip is kept
+    assert [z.point_count for z in p.zones] == [50, 39]
+    vols = np.concatenate([z.points.volume_ml for z in p.zones])
+    assert abs(float(vols.sum()) - 9.0) < 1e-9
+    assert set(np.round(vols, 6).tolist()) == {0.101123, 0.101124}  # 9 mL / 89 points
+    with pytest.raises(PlanningError, match="--budget-ml does not apply .* --volume-ml"):
+        plan(v1, ["hip-left"], budget_ml={"hips": 2})
 
 
 def test_rule_max_points_is_the_cap_that_binds_this_plan() -> None:
