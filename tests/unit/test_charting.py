@@ -267,7 +267,7 @@ def test_point_changes_from_csv_like_rows() -> None:
 
 def test_check_mix_links_products_to_ingredients(cellulite: Protocol) -> None:
     checked = check_mix(cellulite, cellulite_mix())
-    assert checked.protocol_key == "cellulite@1.0.0"
+    assert checked.protocol_key == "cellulite@2.0.0"
     assert [u.lot_number for u in checked.by_ingredient["tefamine"]] == ["TF-2291"]
     assert checked.volume_ml == pytest.approx(6.5)
 
@@ -380,7 +380,7 @@ def test_signing_needs_the_mix_and_a_time_after_the_session(cellulite: Protocol)
 
 def test_the_mix_must_follow_the_sessions_protocol(cellulite: Protocol, hair: Protocol) -> None:
     r = record(cellulite)
-    with pytest.raises(ChartingError, match=r"follows cellulite@1.0.0, not hair@1.0.0"):
+    with pytest.raises(ChartingError, match=r"follows cellulite@2.0.0, not hair@2.0.0"):
         r.record_mix(hair, [])
 
 

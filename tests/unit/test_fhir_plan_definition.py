@@ -36,7 +36,7 @@ def test_builtin_protocols_export_as_valid_r4(pid: str) -> None:
     resource = plan_definition(PROTOCOLS[pid])
     assert_valid(resource)
     model = parse_model(resource)
-    assert model.version == "1.0.0"
+    assert model.version == "2.0.0"
     assert len(model.contained) == 1 + len(PROTOCOLS[pid].area_rules)
 
 
@@ -78,12 +78,20 @@ def test_cellulite_mapping_reads_as_the_protocol_says() -> None:
         "code": "372464004",
         "display": "Intradermal route",
     }
-    assert thighs_hips["dosage"][0]["doseAndRate"][0]["doseRange"]["high"]["value"] == 10
+    dose = thighs_hips["dosage"][0]["doseAndRate"][0]
+    assert dose["type"]["text"] == "per injection"
+    assert (dose["doseRange"]["low"]["value"], dose["doseRange"]["high"]["value"]) == (0.2, 0.2)
+    assert thighs_hips["dosage"][0]["maxDosePerAdministration"]["value"] == 0.2
+    assert "0.2 mL per injection" in thighs_hips["dosage"][0]["text"]
+    assert "at most 10 mL per session (5 to 10 mL)" in thighs_hips["dosage"][0]["text"]
     sites = [c["coding"][0]["code"] for c in thighs_hips["bodySite"]]
     assert sites == ["68367000", "29836001"]
     assert stomach["bodySite"][0]["coding"][0]["code"] == "818981001"
     ranges = {parts(e)["quantity"]: parts(e) for e in ext(thighs_hips, "range")}
     assert ranges["depth_mm"]["default"]["value"] == 1.5
+    assert ranges["budget_ml"]["max"]["value"] == 10
+    assert ranges["dose_per_point_ml"]["default"]["value"] == 0.2
+    assert "volume_ml" not in ranges
     assert ranges["spacing_cm"]["max"] == {
         "value": 2,
         "unit": "cm",
@@ -130,7 +138,7 @@ def tampered(**change: Any) -> dict[str, Any]:
     [
         ({"resourceType": "Patient"}, "resourceType", "expected a PlanDefinition"),
         (tampered(extension=[]), "extension", "only PlanDefinitions exported by mesoplan"),
-        (tampered(version="2.0.0"), "version", "the embedded protocol has '1.0.0'"),
+        (tampered(version="3.0.0"), "version", "the embedded protocol has '2.0.0'"),
         (tampered(title="Face!"), "title", "not in the FHIR resource"),
         (
             tampered(
@@ -170,21 +178,19 @@ def test_invalid_embedded_protocol_names_the_field() -> None:
 @given(
     version=st.from_regex(r"\A[1-9]\.[0-9]{1,2}\.[0-9]\Z"),
     volume=st.floats(min_value=0.5, max_value=4.0, allow_nan=False).map(lambda v: round(v, 3)),
+    dose=st.floats(min_value=0.001, max_value=0.01, allow_nan=False).map(lambda v: round(v, 4)),
     title=st.text(
         st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=30
     ).filter(str.strip),
 )
-def test_round_trip_property(version: str, volume: float, title: str) -> None:
+def test_round_trip_property(version: str, volume: float, dose: float, title: str) -> None:
     data = json.loads(PROTOCOLS["face"].canonical_json())
     data.update(version=version, title=title)
-    data["area_rules"][0]["volume_ml"]["default"] = volume
-    data["area_rules"][0]["volume_ml"]["min"] = min(
-        volume, data["area_rules"][0]["volume_ml"]["min"]
-    )
-    data["area_rules"][0]["volume_ml"]["max"] = max(
-        volume, data["area_rules"][0]["volume_ml"]["max"]
-    )
+    for name, value in (("budget_ml", volume), ("dose_per_point_ml", dose)):
+        rng = data["area_rules"][0][name]
+        rng.update(default=value, min=min(value, rng["min"]), max=max(value, rng["max"]))
     protocol = protocol_from_data(data)
+    assert protocol.area_rules[0].dose.default == dose
     back = protocol_from_plan_definition(plan_definition(protocol))
     assert back.content_hash == protocol.content_hash
     assert parse_protocol_text(protocol_toml(back)).content_hash == protocol.content_hash

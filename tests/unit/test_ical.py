@@ -75,7 +75,7 @@ def test_the_calendar_holds_a_vtimezone_and_one_event_per_visit() -> None:
         "Mesotherapy: Cellulite (thighs, hips, stomach), session 3 of 10"
     )
     description = str(third["DESCRIPTION"])
-    assert "Protocol: Cellulite (thighs, hips, stomach) (cellulite@1.0.0)" in description
+    assert "Protocol: Cellulite (thighs, hips, stomach) (cellulite@2.0.0)" in description
     assert "Zones: thighs, hips, stomach" in description
     assert "Session 3 of 10, phase induction" in description
     assert str(third["LOCATION"]) == "Studio Bianchi, Roma"

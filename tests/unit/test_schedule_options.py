@@ -82,8 +82,10 @@ def test_maintenance_months_need_a_maintenance_phase() -> None:
     options = ScheduleOptions(start="2025-01-06", maintenance_months=3)
     with pytest.raises(ScheduleError, match=r"'face' has no maintenance phase .*course"):
         build_schedule(PROTOCOLS["face"], options)
-    with pytest.raises(ScheduleError, match="1 or more"):
-        build_schedule(PROTOCOLS["hair"], ScheduleOptions(start="2025-01-06", maintenance_months=0))
+    for months in (0, 121, 1_000_000):
+        with pytest.raises(ScheduleError, match="valid: a whole number of months, 1 to 120"):
+            options = ScheduleOptions(start="2025-01-06", maintenance_months=months)
+            build_schedule(PROTOCOLS["hair"], options)
 
 
 def test_json_and_ics_for_a_protocol(capsys: pytest.CaptureFixture[str]) -> None:
@@ -99,7 +101,7 @@ def test_json_and_ics_for_a_protocol(capsys: pytest.CaptureFixture[str]) -> None
         "start": "2025-01-06T09:00+00:00",
         "window_start": "2025-01-05",
         "window_end": "2025-01-07",
-        "protocol": "face@1.0.0",
+        "protocol": "face@2.0.0",
     }
     assert "warning: session 2 on 2025-01-13" in capsys.readouterr().err
     text = schedule_ics_for(PROTOCOLS["face"], options, zones=["face"])

@@ -43,7 +43,7 @@ def test_every_point_is_a_labelled_link_and_a_status_changes_its_mark() -> None:
 
 def test_the_plan_form_round_trips_and_toggles_removed_points() -> None:
     query = [
-        ("protocol", "cellulite@1.0.0"),
+        ("protocol", "cellulite@2.0.0"),
         ("zone", "thigh-left-lateral"),
         ("m.thigh_length_cm", "38"),
         ("vol.thighs", "8"),
