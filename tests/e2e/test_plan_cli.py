@@ -46,7 +46,7 @@ def test_cellulite_on_both_lateral_thighs(mesoplan: Run) -> None:
         for a, b in combinations(zone_pts, 2):
             assert math.dist(a, b) >= 2.0 - 1e-3
     assert all(1.0 <= p["depth_mm"] <= 2.0 for p in pts)
-    assert abs(sum(p["volume_ml"] for p in pts) - 10.0) <= 0.001
+    assert {p["volume_ml"] for p in pts} == {0.2}
     assert data["totals"]["volume_ml"] == 10.0
     caps = [w for w in data["warnings"] if w["code"] == "point_cap"]
     assert len(caps) == 1 and "50 points" in caps[0]["message"]
@@ -57,12 +57,14 @@ def test_face_and_hair_stay_inside_the_article_ranges(mesoplan: Run) -> None:
     face = plan_json(mesoplan, "--protocol", "face", "--zone", "face")
     z = face["zones"][0]
     assert 0.1 <= z["spacing_cm"] <= 1.0 and 0.2 <= z["depth_mm"] <= 0.6
-    assert 2.0 <= face["totals"]["volume_ml"] <= 4.0
+    assert (face["totals"]["point_count"], face["totals"]["volume_ml"]) == (1873, 2.9968)
     assert {e["name"] for e in z["exclusions"]} >= {"left eye", "right eye", "lips", "nostrils"}
     hair = plan_json(mesoplan, "--protocol", "hair", "--zone", "scalp", "--spacing-cm", "1")
     z = hair["zones"][0]
     assert z["spacing_cm"] == 1.0 and 0.5 <= z["depth_mm"] <= 0.6
-    assert hair["totals"]["volume_ml"] == 5.0
+    # the whole scalp at 1 cm: 564 points of 0.0049 mL, inside the 5 mL budget
+    assert (hair["totals"]["point_count"], hair["totals"]["volume_ml"]) == (564, 2.7636)
+    assert hair["rules"][0]["dose_per_point_ml"] == 0.0049
 
 
 def test_choices_overrides_and_measurements(mesoplan: Run, tmp_path: Path) -> None:
@@ -70,7 +72,7 @@ def test_choices_overrides_and_measurements(mesoplan: Run, tmp_path: Path) -> No
     patch.write_text(json.dumps(square(-6, 20, 6, 38)))
     data = plan_json(
         mesoplan, "--protocol", "cellulite", "--zone", "thigh-left-lateral", "--zone", "hip-left",
-        "--measure", "thigh_circumference_cm=60", "--volume-ml", "hips=8", "--pattern", "square",
+        "--measure", "thigh_circumference_cm=60", "--budget-ml", "hips=8", "--pattern", "square",
         "--patch", str(patch), "--exclude", "thigh-left-lateral:circle:0,30,1.5",
         "--override", "depth_mm=2.2", "--reason", "thick skin on ultrasound",
     )  # fmt: skip
@@ -82,7 +84,9 @@ def test_choices_overrides_and_measurements(mesoplan: Run, tmp_path: Path) -> No
     assert thigh["pattern"] == "square" and thigh["scale"][0] > 1.1
     assert all(p["y_cm"] > 20 for p in thigh["points"])
     assert all(math.dist((p["x_cm"], p["y_cm"]), (0, 30)) >= 2.5 - 1e-3 for p in thigh["points"])
-    assert data["totals"]["volume_ml"] == 8.0
+    # the 8 mL budget holds 40 points of 0.2 mL; the patch and the mole leave room for 35
+    assert data["rules"][0]["budget_max_points"] == 40
+    assert data["totals"] == {"point_count": 35, "volume_ml": 7.0}
     assert {"override", "layer_route"} <= {w["code"] for w in data["warnings"]}
 
 
@@ -118,9 +122,25 @@ def test_svg_and_csv(mesoplan: Run, tmp_path: Path) -> None:
             "0.1 to 1 cm",
         ),
         (
-            ("--protocol", "cellulite", "--zone", "hip-left", "--volume-ml", "hips=20"),
+            ("--protocol", "cellulite", "--zone", "hip-left", "--budget-ml", "hips=20"),
             "5 to 10 mL",
         ),
+        (
+            ("--protocol", "cellulite", "--zone", "hip-left", "--volume-ml", "hips=8"),
+            "it takes --dose-ml, --budget-ml",
+        ),
+        (
+            ("--protocol", "face", "--zone", "face", "--dose-ml", "face=0.02"),
+            "0.001 to 0.0093 mL",
+        ),
+        (("--protocol", "face", "--zone", "face", "--spacing-cm", "nan"), "finite number"),
+        (("--protocol", "face", "--zone", "face", "--spacing-cm", "inf"), "finite number"),
+        (("--protocol", "face", "--zone", "face", "--dose-ml", "face=nan"), "finite number"),
+        (
+            ("--protocol", "face", "--zone", "face", "--override", "spacing_cm=0.001",
+             "--reason", "a test"),
+            "more than the 200,000 a plan may have (MESOPLAN_MAX_PLAN_POINTS)",
+        ),  # fmt: skip
         (
             ("--protocol", "cellulite", "--zone", "hip-left", "--override", "depth_mm=3"),
             "--override needs --reason",
@@ -180,4 +200,27 @@ def test_demo_plans(mesoplan: Run, tmp_path: Path) -> None:
         data = json.loads((out / f"{pid}.json").read_text())
         assert data["protocol"]["id"] == pid
         ET.fromstring((out / f"{pid}.svg").read_bytes())
-        assert f"protocol {pid} 1.0.0" in proc.stdout
+        assert f"protocol {pid} 2.0.0" in proc.stdout
+
+
+def test_a_format_1_file_plans_converted_with_a_warning(mesoplan: Run) -> None:
+    v1 = Path(__file__).resolve().parents[1] / "protocols_v1" / "face-1.0.0.toml"
+    proc = mesoplan(
+        "plan", "--protocol-file", str(v1), "--zone", "periorbital-left", "--format", "json"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "converted on load to format 2" in proc.stderr
+    data = json.loads(proc.stdout)
+    # the same derivation as the built-in face 2.0.0: 26 points of 0.0016 mL, not 3 mL
+    assert (data["totals"]["point_count"], data["totals"]["volume_ml"]) == (26, 0.0416)
+
+
+def test_the_work_bound_comes_from_the_environment(mesoplan: Run) -> None:
+    env = {"MESOPLAN_MAX_PLAN_POINTS": "1000"}
+    proc = mesoplan("plan", "--protocol", "face", "--zone", "face", env=env)
+    assert proc.returncode == 2
+    assert "more than the 1,000 a plan may have" in proc.stderr
+    ok = mesoplan("plan", "--protocol", "face", "--zone", "periorbital-left", env=env)
+    assert ok.returncode == 0, ok.stderr
+    bad = mesoplan("plan", "--protocol", "face", "--zone", "face", env={"MESOPLAN_MAX_PLAN_POINTS": "x"})
+    assert bad.returncode == 2 and "MESOPLAN_MAX_PLAN_POINTS must be a whole number" in bad.stderr

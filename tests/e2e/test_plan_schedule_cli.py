@@ -46,7 +46,7 @@ def test_the_plan_json_gains_sessions_and_follow_up(mesoplan: Run) -> None:
         "start": "2025-01-06T10:00+01:00",
         "window_start": "2025-01-05",
         "window_end": "2025-01-07",
-        "protocol": "hair@1.0.0",
+        "protocol": "hair@2.0.0",
     }
     assert sessions[1]["date"] == "2025-01-14"  # the holiday moved it to the later day
     assert [s["date"] for s in sessions[4:]] == ["2025-02-28", "2025-03-28", "2025-04-28"]

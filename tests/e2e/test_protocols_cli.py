@@ -42,7 +42,7 @@ def test_validate_three_mistakes(mesoplan: Run, tmp_path: Path) -> None:
     good = tmp_path / "good.toml"
     assert mesoplan("protocols", "export", "cellulite", "--output", str(good)).returncode == 0
     text = good.read_text()
-    text = text.replace('version = "1.0.0"', 'version = "1.0.0"\nid_typo = 1', 1)
+    text = text.replace('version = "2.0.0"', 'version = "2.0.0"\nid_typo = 1', 1)
     text = text.replace('route = "intradermal"', 'route = "intramuscular"', 1)
     text = text.replace("max_points = 50", "max_points = 0", 1)
     bad = tmp_path / "bad.toml"
@@ -50,7 +50,7 @@ def test_validate_three_mistakes(mesoplan: Run, tmp_path: Path) -> None:
     proc = mesoplan("protocols", "validate", str(good), str(bad))
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
-    assert f"{good}: ok (cellulite 1.0.0, sha256:" in proc.stdout
+    assert f"{good}: ok (cellulite 2.0.0, sha256:" in proc.stdout
     lines = [ln for ln in proc.stderr.splitlines() if ln.startswith(str(bad))]
     assert len(lines) == 3
     for line in lines:
@@ -89,3 +89,64 @@ def test_clinic_protocol_folder(mesoplan: Run, tmp_path: Path) -> None:
     proc = mesoplan("protocols", "list", env=env)
     assert proc.returncode == 2
     assert "different content" in proc.stderr
+
+
+V1 = Path(__file__).resolve().parents[1] / "protocols_v1"
+
+
+def test_a_format_1_file_validates_with_a_warning_and_upgrades_keeping_comments(
+    mesoplan: Run, tmp_path: Path
+) -> None:
+    old = tmp_path / "cellulite-1.toml"
+    old.write_text((V1 / "cellulite-1.0.0.toml").read_text())
+    proc = mesoplan("protocols", "validate", str(old), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    [result] = json.loads(proc.stdout)
+    assert result["valid"] and result["format_version"] == 2
+    [converted] = [w for w in result["warnings"] if w["field"] == "format_version"]
+    assert converted["line"] == 7 and "converted on load to format 2" in converted["message"]
+    assert "0.0537 mL a point" in converted["message"]
+
+    out = tmp_path / "cellulite-2.toml"
+    done = mesoplan("protocols", "upgrade", str(old), "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    text = out.read_text()
+    assert "format_version = 2\n" in text
+    assert "volume_ml" not in text
+    assert 'budget_ml = { min = 5.0, default = 10.0, max = 10.0, source = "article"' in text
+    assert "dose_per_point_ml = {min = 0.0537, default = 0.0537, max = 0.0537" in text
+    # every comment of the file is still there, in its place
+    comments = [ln for ln in old.read_text().splitlines() if ln.startswith("#")]
+    assert comments == [ln for ln in text.splitlines() if ln.startswith("#")]
+    check = mesoplan("protocols", "validate", str(out), "--format", "json")
+    [upgraded] = json.loads(check.stdout)
+    assert upgraded["valid"] and upgraded["hash"] == result["hash"]
+    assert not [w for w in upgraded["warnings"] if w["field"] == "format_version"]
+    again = mesoplan("protocols", "upgrade", str(out))
+    assert again.returncode == 0 and "already format 2, unchanged" in again.stdout
+
+
+def test_upgrade_of_a_broken_file_is_exit_2_with_lines(mesoplan: Run, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text((V1 / "face-1.0.0.toml").read_text().replace("route = ", "route_x = ", 1))
+    before = bad.read_text()
+    proc = mesoplan("protocols", "upgrade", str(bad))
+    assert proc.returncode == 2
+    assert re.search(rf"{re.escape(str(bad))}:\d+: area_rules\[0\]\.route_x", proc.stderr)
+    assert bad.read_text() == before
+
+
+def test_validate_reports_a_syntax_error_and_a_bad_byte_at_their_lines(
+    mesoplan: Run, tmp_path: Path
+) -> None:
+    text = mesoplan("protocols", "export", "face", check=True).stdout
+    syntax = tmp_path / "syntax.toml"
+    syntax.write_text(text.replace('title = "Facial', "title = Facial", 1))
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes(text.encode().replace("rejuvenation".encode(), b"r\xe9juvenation", 1))
+    proc = mesoplan("protocols", "validate", str(syntax), str(latin))
+    assert proc.returncode == 2
+    line = next(n for n, ln in enumerate(text.splitlines(), 1) if ln.startswith("title ="))
+    assert f"{syntax}:{line}: TOML syntax error" in proc.stderr
+    first = next(n for n, ln in enumerate(text.splitlines(), 1) if "rejuvenation" in ln)
+    assert f"{latin}:{first}: file is not UTF-8 text: byte 0xe9" in proc.stderr

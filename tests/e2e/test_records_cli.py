@@ -77,7 +77,7 @@ def test_a_whole_course_in_the_cli(mesoplan: Run, tmp_path: Path) -> None:
         "--zone", "thigh-left-lateral", "--zone", "thigh-right-lateral",
         "--start", date.today().isoformat(), "--time", "08:00",
     )  # fmt: skip
-    assert course["protocol"] == "cellulite@1.0.0" and course["point_count"] == 50
+    assert course["protocol"] == "cellulite@2.0.0" and course["point_count"] == 50
     assert course["zones"] == ["thigh-left-lateral", "thigh-right-lateral"]
     stock_up(mesoplan)
 

@@ -39,7 +39,14 @@ def render_protocol(p: Protocol) -> None:
         )
     c.print(ing)
     rules = Table(
-        "groups", "route", "spacing", "depth", "volume / session", "point caps", title="Area rules"
+        "groups",
+        "route",
+        "spacing",
+        "depth",
+        "dose / point",
+        "budget / session",
+        "point caps",
+        title="Area rules",
     )
     for r in p.area_rules:
         caps = "; ".join(f"{c.max_points} ({c.group or 'rule'})" for c in r.point_caps)
@@ -48,7 +55,8 @@ def render_protocol(p: Protocol) -> None:
             r.route.value,
             _range(r.spacing_cm, "cm"),
             _range(r.depth_mm, "mm"),
-            _range(r.volume_ml, "mL"),
+            "split evenly" if r.dose_per_point_ml is None else _range(r.dose_per_point_ml, "mL"),
+            _range(r.budget, "mL"),
             caps or "none",
         )
     c.print(rules)
