@@ -4,7 +4,10 @@
 2. The whole face at 0.1 cm spacing (tens of thousands of points) against the raw floor:
    a NumPy hex lattice over the outline's bounding box filtered by shapely.contains_xy on
    the same prepared outline, nothing else (goal: at most 2.0x the floor).
-3. The wall time of ``mesoplan plan`` for one thigh against ``python -c "import numpy,
+3. The refusal of a request of about 10 million lattice points (the whole face at
+   0.0076 cm, overridden with a reason): the work bound refuses it from areas and spacings
+   before any lattice is made (goal: under 50 ms, tracemalloc peak under 10 MiB).
+4. The wall time of ``mesoplan plan`` for one thigh against ``python -c "import numpy,
    shapely"`` (goal: at most 2.0x). For reference it also times the same typer command
    signature with an empty body after importing numpy and shapely: the part of the
    command that is typer's (typer 0.27+ would build a pydantic adapter per option, so
@@ -22,13 +25,16 @@ import subprocess
 import sys
 import time
 import timeit
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import shapely
 
-from mesoplan import builtin_protocols, get_zone, plan
+from mesoplan import PlanningError, builtin_protocols, get_zone, plan
+from mesoplan.domain.plan_model import Override
+from mesoplan.domain.planner import plan_point_bound
 
 PROTOCOLS = builtin_protocols()
 RUNS = 15
@@ -94,14 +100,40 @@ def dense_face() -> None:
     )
     the_plan = plan(PROTOCOLS["face"], ["face"], spacing_cm=spacing)
     ratio = plan_s / floor_s
+    zone = the_plan.zones[0]
     print(
-        f"whole face at {spacing} cm: plan {plan_s * 1e3:.1f} ms for {the_plan.point_count} "
-        f"points (eyes, nostrils and lips excluded); raw floor {floor_s * 1e3:.1f} ms for "
-        f"{raw_floor(outline, spacing)} points"
+        f"whole face at {spacing} cm: plan {plan_s * 1e3:.1f} ms for {zone.lattice_count} "
+        f"lattice points (eyes, nostrils and lips excluded), {the_plan.point_count} kept by "
+        f"the budget; raw floor {floor_s * 1e3:.1f} ms for {raw_floor(outline, spacing)} points"
     )
     print(
         f"  ratio {ratio:.2f}x the floor; goal at most 2.0x: {'met' if ratio <= 2.0 else 'MISSED'}"
     )
+
+
+def refusal() -> None:
+    spacing = 0.0076
+    override = [Override("spacing_cm", spacing, "benchmark of the work bound")]
+    bound = plan_point_bound([get_zone("face")], [spacing])
+
+    def refuse() -> None:
+        try:
+            plan(PROTOCOLS["face"], ["face"], overrides=override)
+        except PlanningError:
+            return
+        raise AssertionError("the request was not refused")
+
+    seconds = per_call(refuse, number=20)
+    tracemalloc.start()
+    refuse()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(
+        f"refusal of the whole face at {spacing} cm (bound {bound:,} lattice points): "
+        f"{seconds * 1e3:.2f} ms, tracemalloc peak {peak / 2**10:.1f} KiB"
+    )
+    met = seconds < 0.050 and peak < 10 * 2**20
+    print(f"  goal under 50 ms and under 10 MiB: {'met' if met else 'MISSED'}")
 
 
 # Python's default: bytecode cached in __pycache__, as on an installed system (a shell with
@@ -147,6 +179,7 @@ def main() -> None:
     print(f"Python {sys.version.split()[0]}, NumPy {np.__version__}, shapely {shapely.__version__}")
     cellulite_two_thighs()
     dense_face()
+    refusal()
     command_wall_time()
 
 

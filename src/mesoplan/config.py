@@ -86,7 +86,9 @@ class Settings:
             database_url=env.get("MESOPLAN_DATABASE_URL") or None,
             data_dir=Path(data_dir).expanduser() if data_dir else None,
             practitioner=env.get("MESOPLAN_PRACTITIONER") or None,
-            max_plan_points=_positive(_number(env, "MESOPLAN_MAX_PLAN_POINTS", 200_000), "MESOPLAN_MAX_PLAN_POINTS"),
+            max_plan_points=_positive(
+                _number(env, "MESOPLAN_MAX_PLAN_POINTS", 200_000), "MESOPLAN_MAX_PLAN_POINTS"
+            ),
             api_token_ttl_min=_number(env, "MESOPLAN_API_TOKEN_TTL_MIN", 720),
             api_argon2_time_cost=_number(env, "MESOPLAN_API_ARGON2_TIME_COST", 3),
             api_argon2_memory_kib=_number(env, "MESOPLAN_API_ARGON2_MEMORY_KIB", 65536),

@@ -137,10 +137,18 @@ def test_svg_and_csv(mesoplan: Run, tmp_path: Path) -> None:
         (("--protocol", "face", "--zone", "face", "--spacing-cm", "inf"), "finite number"),
         (("--protocol", "face", "--zone", "face", "--dose-ml", "face=nan"), "finite number"),
         (
-            ("--protocol", "face", "--zone", "face", "--override", "spacing_cm=0.001",
-             "--reason", "a test"),
+            (
+                "--protocol",
+                "face",
+                "--zone",
+                "face",
+                "--override",
+                "spacing_cm=0.001",
+                "--reason",
+                "a test",
+            ),
             "more than the 200,000 a plan may have (MESOPLAN_MAX_PLAN_POINTS)",
-        ),  # fmt: skip
+        ),
         (
             ("--protocol", "cellulite", "--zone", "hip-left", "--override", "depth_mm=3"),
             "--override needs --reason",
@@ -222,5 +230,7 @@ def test_the_work_bound_comes_from_the_environment(mesoplan: Run) -> None:
     assert "more than the 1,000 a plan may have" in proc.stderr
     ok = mesoplan("plan", "--protocol", "face", "--zone", "periorbital-left", env=env)
     assert ok.returncode == 0, ok.stderr
-    bad = mesoplan("plan", "--protocol", "face", "--zone", "face", env={"MESOPLAN_MAX_PLAN_POINTS": "x"})
+    bad = mesoplan(
+        "plan", "--protocol", "face", "--zone", "face", env={"MESOPLAN_MAX_PLAN_POINTS": "x"}
+    )
     assert bad.returncode == 2 and "MESOPLAN_MAX_PLAN_POINTS must be a whole number" in bad.stderr

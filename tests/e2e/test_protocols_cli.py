@@ -143,7 +143,7 @@ def test_validate_reports_a_syntax_error_and_a_bad_byte_at_their_lines(
     syntax = tmp_path / "syntax.toml"
     syntax.write_text(text.replace('title = "Facial', "title = Facial", 1))
     latin = tmp_path / "latin.toml"
-    latin.write_bytes(text.encode().replace("rejuvenation".encode(), b"r\xe9juvenation", 1))
+    latin.write_bytes(text.encode().replace(b"rejuvenation", b"r\xe9juvenation", 1))
     proc = mesoplan("protocols", "validate", str(syntax), str(latin))
     assert proc.returncode == 2
     line = next(n for n, ln in enumerate(text.splitlines(), 1) if ln.startswith("title ="))

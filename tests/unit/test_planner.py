@@ -114,13 +114,15 @@ def test_budget_and_dose_by_group_and_conflicts() -> None:
         plan(CELLULITE, ["hip-left"], budget_ml={"thighs": 6, "hips": 7})
     with pytest.raises(PlanningError, match="does not cover; its groups: thighs, hips, stomach"):
         plan(CELLULITE, ["hip-left"], budget_ml={"face": 2})
-    with pytest.raises(PlanningError, match="--volume-ml does not apply .* --dose-ml, --budget-ml"):
+    with pytest.raises(
+        PlanningError, match=r"--volume-ml does not apply .* it takes --dose-ml, --budget"
+    ):
         plan(CELLULITE, ["hip-left"], volume_ml={"thighs": 6})
     with pytest.raises(PlanningError, match=r"dose_per_point_ml 0.3 mL is outside .* 0.2 to 0.2"):
         plan(CELLULITE, ["hip-left"], dose_per_point_ml={"hips": 0.3})
     face = plan(PROTOCOLS["face"], ["periorbital-left"], dose_per_point_ml={"face": 0.005})
     assert set(face.zones[0].points.volume_ml.tolist()) == {0.005}
-    with pytest.raises(PlanningError, match="below the 0.001 mL a point"):
+    with pytest.raises(PlanningError, match=r"below the 0\.001 mL a point"):
         plan(
             PROTOCOLS["face"],
             ["periorbital-left"],
@@ -262,8 +264,10 @@ def test_property_plans_keep_spacing_caps_volumes_and_depths(
     thighs = sum(z.point_count for z in p.zones if z.zone.group == "thighs")
     assert thighs <= cap
     assert p.point_count <= rule_cap
-    assert p.point_count <= p.rules[0].budget_points == int(budget * 1e6 + 0.5) // int(
-        dose * 1e6 + 0.5
+    assert (
+        p.point_count
+        <= p.rules[0].budget_points
+        == int(budget * 1e6 + 0.5) // int(dose * 1e6 + 0.5)
     )
     vols = np.concatenate([z.points.volume_ml for z in p.zones])
     assert (vols == dose).all()
@@ -305,7 +309,7 @@ def test_format_1_protocols_still_split_their_volume_evenly() -> None:
     vols = np.concatenate([z.points.volume_ml for z in p.zones])
     assert abs(float(vols.sum()) - 9.0) < 1e-9
     assert set(np.round(vols, 6).tolist()) == {0.101123, 0.101124}  # 9 mL / 89 points
-    with pytest.raises(PlanningError, match="--budget-ml does not apply .* --volume-ml"):
+    with pytest.raises(PlanningError, match=r"--budget-ml does not apply .* --volume-ml"):
         plan(v1, ["hip-left"], budget_ml={"hips": 2})
 
 

@@ -9,9 +9,8 @@ import re
 import subprocess
 import sys
 import tomllib
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -147,7 +146,7 @@ def test_direct_construction_checks_the_same_rules() -> None:
             area_rules=(dataclasses.replace(P_FACE_RULE, dose_per_point_ml=None),),
         )
     assert info.value.path == ("area_rules", 0, "dose_per_point_ml")
-    with pytest.raises(FieldError, match="a dose per point below 0.001 mL is not plausible"):
+    with pytest.raises(FieldError, match=r"a dose per point below 0\.001 mL is not plausible"):
         DoseRange(min=0.0005, default=0.001, max=0.002, source="x")
     with pytest.raises(FieldError, match="at least 1 character"):
         PointCap(max_points=3, source="")

@@ -133,18 +133,78 @@ RANGE = 'source = "article"'
 @pytest.mark.parametrize(
     ("name", "value", "field", "fragment"),
     [
-        ("spacing_cm", f"{{ min = 0.04, default = 2.0, max = 2.0, {RANGE} }}", "spacing_cm.min", "0.05 to 10 cm"),
-        ("spacing_cm", f"{{ min = 2.0, default = 2.0, max = 10.5, {RANGE} }}", "spacing_cm.max", "0.05 to 10 cm"),
-        ("depth_mm", f"{{ min = 0.05, default = 1.0, max = 1.5, {RANGE} }}", "depth_mm.min", "0.1 to 30 mm"),
-        ("depth_mm", f"{{ min = 1.0, default = 1.0, max = 31, {RANGE} }}", "depth_mm.max", "0.1 to 30 mm"),
-        ("budget_ml", f"{{ min = 2.5, default = 5.0, max = 101, {RANGE} }}", "budget_ml.max", "0 to 100 mL"),
-        ("budget_ml", f"{{ min = 2.5, default = inf, max = inf, {RANGE} }}", "budget_ml.default", "finite"),
-        ("budget_ml", f"{{ min = nan, default = 5.0, max = 5.0, {RANGE} }}", "budget_ml.min", "finite"),
-        ("budget_ml", f"{{ min = 0, default = 5.0, max = 5.0, {RANGE} }}", "budget_ml", "greater than 0"),
-        ("budget_ml", f"{{ min = 6, default = 5.0, max = 5.0, {RANGE} }}", "budget_ml", "min <= default <= max"),
-        ("dose_per_point_ml", f"{{ min = 0.0005, default = 0.2, max = 0.2, {RANGE} }}", "dose_per_point_ml.min", "0.001 to 100 mL"),
-        ("dose_per_point_ml", f"{{ min = 0.2, default = 0.2, max = 200, {RANGE} }}", "dose_per_point_ml.max", "0.001 to 100 mL"),
-        ("dose_per_point_ml", f"{{ min = 0.2, default = 0.1, max = 0.3, {RANGE} }}", "dose_per_point_ml", "min <= default <= max"),
+        (
+            "spacing_cm",
+            f"{{ min = 0.04, default = 2.0, max = 2.0, {RANGE} }}",
+            "spacing_cm.min",
+            "0.05 to 10 cm",
+        ),
+        (
+            "spacing_cm",
+            f"{{ min = 2.0, default = 2.0, max = 10.5, {RANGE} }}",
+            "spacing_cm.max",
+            "0.05 to 10 cm",
+        ),
+        (
+            "depth_mm",
+            f"{{ min = 0.05, default = 1.0, max = 1.5, {RANGE} }}",
+            "depth_mm.min",
+            "0.1 to 30 mm",
+        ),
+        (
+            "depth_mm",
+            f"{{ min = 1.0, default = 1.0, max = 31, {RANGE} }}",
+            "depth_mm.max",
+            "0.1 to 30 mm",
+        ),
+        (
+            "budget_ml",
+            f"{{ min = 2.5, default = 5.0, max = 101, {RANGE} }}",
+            "budget_ml.max",
+            "0 to 100 mL",
+        ),
+        (
+            "budget_ml",
+            f"{{ min = 2.5, default = inf, max = inf, {RANGE} }}",
+            "budget_ml.default",
+            "finite",
+        ),
+        (
+            "budget_ml",
+            f"{{ min = nan, default = 5.0, max = 5.0, {RANGE} }}",
+            "budget_ml.min",
+            "finite",
+        ),
+        (
+            "budget_ml",
+            f"{{ min = 0, default = 5.0, max = 5.0, {RANGE} }}",
+            "budget_ml",
+            "greater than 0",
+        ),
+        (
+            "budget_ml",
+            f"{{ min = 6, default = 5.0, max = 5.0, {RANGE} }}",
+            "budget_ml",
+            "min <= default <= max",
+        ),
+        (
+            "dose_per_point_ml",
+            f"{{ min = 0.0005, default = 0.2, max = 0.2, {RANGE} }}",
+            "dose_per_point_ml.min",
+            "0.001 to 100 mL",
+        ),
+        (
+            "dose_per_point_ml",
+            f"{{ min = 0.2, default = 0.2, max = 200, {RANGE} }}",
+            "dose_per_point_ml.max",
+            "0.001 to 100 mL",
+        ),
+        (
+            "dose_per_point_ml",
+            f"{{ min = 0.2, default = 0.1, max = 0.3, {RANGE} }}",
+            "dose_per_point_ml",
+            "min <= default <= max",
+        ),
     ],
 )
 def test_plausible_bounds(name: str, value: str, field: str, fragment: str) -> None:
@@ -163,7 +223,9 @@ def test_at_most_100_sessions_and_10_years_of_follow_up() -> None:
     long = CELLULITE.replace("duration_months = 3", "duration_months = 60", 1)
     [(_, field, message)] = errors(long)
     assert "at most 100" in message
-    [(line, field, message)] = errors(CELLULITE.replace("follow_up_days = 84", "follow_up_days = 3651"))
+    [(line, field, message)] = errors(
+        CELLULITE.replace("follow_up_days = 84", "follow_up_days = 3651")
+    )
     assert field == "follow_up_days" and "3650" in message
     assert line == line_of(CELLULITE, "follow_up_days = 84")
 
@@ -177,14 +239,16 @@ def test_an_intradermal_depth_past_the_dermis_is_an_error_and_near_it_a_warning(
     # the thigh's dermis ends 1.9 mm deep (skin table): 2.0 mm is within 0.2 mm of it
     read = read_protocol_text(CELLULITE, "c.toml")
     [warning] = read.warnings
-    assert warning.field == "area_rules[0].depth_mm.max" and "may pass the dermis" in warning.message
+    assert (
+        warning.field == "area_rules[0].depth_mm.max" and "may pass the dermis" in warning.message
+    )
     assert warning.line == line_of(CELLULITE, "depth_mm = { min = 1.0")
     deep = CELLULITE.replace(
         'depth_mm = { min = 1.0, default = 1.5, max = 2.0, source = "article", note',
         'depth_mm = { min = 1.0, default = 1.5, max = 2.2, source = "article", note',
         1,
     )
-    [(line, field, message)] = errors(deep)
+    [(_, field, message)] = errors(deep)
     assert field == "area_rules[0].depth_mm.max" and "passes the dermis at the thigh" in message
     assert "at most 2.1 mm" in message
     assert not read_protocol_text(export_builtin_text("face")).warnings
@@ -194,11 +258,11 @@ def test_format_2_needs_a_dose_and_a_budget_at_the_rules_header() -> None:
     text = CELLULITE.replace(
         next(line for line in CELLULITE.splitlines() if line.startswith("dose_per_point_ml")), "", 1
     )
-    text = text.replace('budget_ml = { min = 2.5', 'volume_ml = { min = 2.5', 1)
+    text = text.replace("budget_ml = { min = 2.5", "volume_ml = { min = 2.5", 1)
     found = errors(text)
     headers = [n for n, line in enumerate(text.splitlines(), 1) if line == "[[area_rules]]"]
-    assert (headers[0], "area_rules[0].dose_per_point_ml") in [(l, f) for l, f, _ in found]
-    assert (headers[1], "area_rules[1].budget_ml") in [(l, f) for l, f, _ in found]
+    assert (headers[0], "area_rules[0].dose_per_point_ml") in [(n, f) for n, f, _ in found]
+    assert (headers[1], "area_rules[1].budget_ml") in [(n, f) for n, f, _ in found]
     assert any(f == "area_rules[1].volume_ml" and "format 1 field" in m for _, f, m in found)
     assert any(f == "area_rules[1].dose_per_point_ml" for _, f, _ in found) is False
 

@@ -8,10 +8,9 @@ about. Nothing here widens a range silently. Every value must be a finite number
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
-
-import math
 
 from .errors import PlanningError
 from .plan_model import Override, PlanWarning
@@ -124,9 +123,7 @@ def default_depth(protocol: Protocol, rule: AreaRule) -> float:
     return rule.depth_mm.default
 
 
-def _rule_value(
-    rule: AreaRule, name: str, values: Mapping[str, float]
-) -> tuple[float | None, str]:
+def _rule_value(rule: AreaRule, name: str, values: Mapping[str, float]) -> tuple[float | None, str]:
     given = {g: float(values[g]) for g in rule.groups if g in values}
     if len(set(given.values())) > 1:
         raise PlanningError(

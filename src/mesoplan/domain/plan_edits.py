@@ -51,10 +51,10 @@ def _excluded_by(zone: Mapping[str, Any], p: AddedPoint) -> str | None:
     return None
 
 
-def _rule_of(plan: Mapping[str, Any], zone_id: str) -> Mapping[str, Any]:
+def _rule_of(plan: Mapping[str, Any], zone_id: str) -> dict[str, Any]:
     for rule in plan.get("rules", []):
         if zone_id in rule.get("zones", []):
-            rule_doc: Mapping[str, Any] = rule
+            rule_doc: dict[str, Any] = rule
             return rule_doc
     raise PlanningError(f"zone {zone_id} has no rule in the plan")
 

@@ -336,8 +336,16 @@ def _most_sessions(phase: Phase) -> int:
     """The most sessions a phase can hold (a month counted as 31 days)."""
     if phase.sessions is not None:
         return phase.sessions
-    days = phase.duration_days if phase.duration_days is not None else 31 * (phase.duration_months or 0)
-    step = phase.interval_days if phase.interval_days is not None else 28 * (phase.interval_months or 1)
+    days = (
+        phase.duration_days
+        if phase.duration_days is not None
+        else 31 * (phase.duration_months or 0)
+    )
+    step = (
+        phase.interval_days
+        if phase.interval_days is not None
+        else 28 * (phase.interval_months or 1)
+    )
     return days // max(step, 1) + 1
 
 

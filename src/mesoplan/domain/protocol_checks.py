@@ -12,7 +12,6 @@ data, so that one run reports them next to every other error of the file:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from .errors import Issue
@@ -22,7 +21,7 @@ from .toml_lines import line_for
 DERMIS_MARGIN_MM = 0.2
 """How far past the deep estimate of the dermis an intradermal depth may reach."""
 
-Lines = Mapping[tuple[str | int, ...], int]
+Lines = dict[tuple[str | int, ...], int]
 
 
 def data_issues(data: Any, lines: Lines, filename: str) -> tuple[list[Issue], list[Issue]]:
@@ -51,7 +50,9 @@ def data_issues(data: Any, lines: Lines, filename: str) -> tuple[list[Issue], li
                     message = f"required field is missing (format_version {version})"
                     errors.append(issue(("area_rules", i, name), message))
                 elif name in rule and name not in want:
-                    errors.append(issue(("area_rules", i, name), format_field_message(name, version)))
+                    errors.append(
+                        issue(("area_rules", i, name), format_field_message(name, version))
+                    )
         found = _dermis(rule)
         if found is not None:
             error, message = found

@@ -14,7 +14,8 @@ import tomllib
 import types
 import typing
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -48,7 +49,7 @@ class ReadProtocol:
     file and line): a format 1 file converted on load, a depth that may pass the dermis."""
 
     protocol: Protocol
-    warnings: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = dataclass_field(default_factory=list)
 
 
 def parse_protocol_text(text: str, filename: str = "<protocol>") -> Protocol:

@@ -133,7 +133,7 @@ def upgrade_protocol(protocol: Protocol) -> Protocol:
         return protocol
     return replace(
         protocol,
-        format_version=CURRENT_FORMAT,
+        format_version=2,
         area_rules=tuple(upgrade_rule(r) for r in protocol.area_rules),
     )
 

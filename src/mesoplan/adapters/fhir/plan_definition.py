@@ -126,6 +126,7 @@ def _dosage(rule: AreaRule) -> JSON:
         f"shared by the zones of {', '.join(rule.groups)}; points "
         f"{_num(rule.spacing_cm.default)} cm apart, {_num(rule.depth_mm.default)} mm deep"
     )
+    amount: Range
     if rule.dose_per_point_ml is None:
         amount, per = rule.budget, "per session"
         text = (

@@ -2,8 +2,9 @@
 the proposed plan can be reloaded, bookmarked and rebuilt the same way on approval.
 
 Fields: ``protocol``; ``zone`` (repeated); ``m.<measurement>``; ``spacing_cm``;
-``vol.<group>`` (the budget of a format 2 protocol, the volume of a format 1 one);
-``dose.<group>`` (the dose per point); ``pattern``; ``excl`` (lines ``zone x y radius``, centimetres);
+``vol.<group>`` (the budget of a format 2 protocol, the volume of format 1);
+``dose.<group>`` (the dose per point); ``pattern``; ``excl`` (lines ``zone x y radius``,
+centimetres);
 ``remove`` and ``add`` (repeated ``zone:x:y``); ``start`` and ``time``;
 ``override.<rule>`` (the reason a screening stop is overridden).
 """
