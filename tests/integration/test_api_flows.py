@@ -30,7 +30,7 @@ def test_records_through_http(engine: Engine) -> None:
 
     course = client.get(f"/courses/{s.course_id}", headers=dr).json()
     assert course["point_count"] == 50 and course["volume_ml"] == pytest.approx(10.0)
-    assert course["protocol"] == "cellulite@1.0.0" and course["zones"] == ZONES
+    assert course["protocol"] == "cellulite@2.0.0" and course["zones"] == ZONES
     assert [x["number"] for x in course["sessions"]][:4] == [1, 2, 3, 4]
 
     signed = client.get(f"/sessions/{s.signed_session_id}", headers=dr).json()
@@ -117,7 +117,7 @@ def test_records_through_http(engine: Engine) -> None:
         == 201
     )
     review = client.get(f"/courses/{s.course_id}/review", headers=dr).json()
-    assert review["protocol_key"] == "cellulite@1.0.0"
+    assert review["protocol_key"] == "cellulite@2.0.0"
     svg = client.get(f"/patients/{s.patient_id}/outcomes.svg", headers=dr)
     assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
     assert svg.text.lstrip().startswith("<?xml") or "<svg" in svg.text[:500]
@@ -219,15 +219,15 @@ def test_people_protocols_plans_and_accounts(engine: Engine) -> None:
     text = clinic_protocol_text("g-face")
     toml = admin | {"Content-Type": "application/toml"}
     r = client.post("/protocols", content=text, headers=toml)
-    assert r.status_code == 201 and r.json()["key"] == "g-face@1.0.0"
+    assert r.status_code == 201 and r.json()["key"] == "g-face@2.0.0"
     assert client.post("/protocols", content=text, headers=toml).status_code == 409
-    broken = text.replace('version = "1.0.0"', 'version = "one"', 1)
+    broken = text.replace('version = "2.0.0"', 'version = "one"', 1)
     r = client.post("/protocols", content=broken, headers=toml)
     line = next(i for i, x in enumerate(broken.splitlines(), 1) if x.startswith("version ="))
     assert r.status_code == 422 and r.json()["errors"][0]["line"] == line
     assert r.json()["errors"][0]["pointer"] == "#/version"
     keys = [p["key"] for p in client.get("/protocols", headers=dr).json()["items"]]
-    assert keys == ["cellulite@1.0.0", "face@1.0.0", "hair@1.0.0", "g-face@1.0.0"]
+    assert keys == ["cellulite@2.0.0", "face@2.0.0", "hair@2.0.0", "g-face@2.0.0"]
     r = client.post("/plans/preview", json=plan | {"protocol": "g-face"}, headers=dr)
     assert r.json()["protocol"]["id"] == "g-face"
     etag = client.get("/protocols/g-face", headers=dr).headers["etag"]

@@ -36,7 +36,7 @@ def test_a_read_from_the_cache_equals_a_full_read(uow: UnitOfWork) -> None:
         assert "plan_json" in inspect(row).unloaded  # the plan text was never read
         full = course_view(uow, uow.records.course(course_id))
     assert cold == warm == full
-    assert (warm.point_count, warm.volume_ml, warm.protocol) == (50, 10.0, "cellulite@1.0.0")
+    assert (warm.point_count, warm.volume_ml, warm.protocol) == (50, 10.0, "cellulite@2.0.0")
     assert PLAN_VOLUMES.peek(warm.plan_hash) == 10.0
 
 

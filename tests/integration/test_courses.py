@@ -24,7 +24,7 @@ def test_a_course_keeps_a_frozen_protocol_the_plan_and_the_schedule(uow: UnitOfW
     course_id = start_course(uow, pid)
     view = courses.show_course(uow, course_id)
     protocol = cellulite()
-    assert view.protocol == "cellulite@1.0.0"
+    assert view.protocol == "cellulite@2.0.0"
     assert view.protocol_hash == protocol.content_hash
     assert view.zones == ("thigh-left-lateral", "thigh-right-lateral")
     assert view.point_count == 50 and view.volume_ml == 10.0

@@ -114,7 +114,7 @@ def _patient(site: Site, csrf: str) -> int:
 def _course(site: Site, csrf: str, patient_id: int) -> int:
     fields = {
         "csrf_token": csrf,
-        "protocol": "cellulite@1.0.0",
+        "protocol": "cellulite@2.0.0",
         "zone": ["thigh-left-lateral", "thigh-right-lateral"],
         "start": site.clock.now.date().isoformat(),
     }
@@ -208,16 +208,16 @@ def test_an_admin_uploads_a_clinic_protocol_and_plans_with_it(site: Site) -> Non
     log_in(site, "admin-dr-pages")
     csrf = _csrf(site.client.get("/app/protocols").text)
     r = site.client.post("/app/protocols", data={"csrf_token": csrf, "text": text})
-    assert r.status_code == 303 and r.headers["location"] == "/app/protocols/clinic-face@1.0.0"
+    assert r.status_code == 303 and r.headers["location"] == "/app/protocols/clinic-face@2.0.0"
     assert "Facial rejuvenation" in site.client.get(r.headers["location"]).text
     again = site.client.post("/app/protocols", data={"csrf_token": csrf, "text": text})
     assert again.status_code == 422 and "exists already" in again.text
-    broken = text.replace('version = "1.0.0"', 'version = "one"', 1)
+    broken = text.replace('version = "2.0.0"', 'version = "one"', 1)
     bad = site.client.post("/app/protocols", data={"csrf_token": csrf, "text": broken})
     assert bad.status_code == 422 and re.search(r"line \d+: <code>version</code>", bad.text)
     patient_id = _patient(site, log_in(site))
     new = site.client.get(f"/app/patients/{patient_id}/courses/new")
-    assert "(clinic-face@1.0.0)" in new.text
+    assert "(clinic-face@2.0.0)" in new.text
 
 
 def test_a_signed_session_is_co_signed_and_amended_never_re_charted(site: Site) -> None:
