@@ -221,11 +221,11 @@ def plan_summary(plan: Plan) -> list[str]:
         f"({plan.protocol_hash[:19]}…), {plan.pattern} lattice",
     ]
     for z in plan.zones:
-        dose = "" if z.dose_per_point_ml is None else f" x {z.dose_per_point_ml:g} mL a point ="
+        dose = "" if z.dose_per_point_ml is None else f"{z.dose_per_point_ml:g} mL a point, "
         lines.append(
             f"  {z.zone.id}: {z.point_count} points ({z.lattice_count} on the lattice), "
-            f"{z.spacing_cm:g} cm apart, {z.depth_mm:g} mm deep ({z.layer}),{dose} "
-            f"{z.volume_ml:.3f} mL, area {z.zone.area_cm2:.0f} cm²"
+            f"{z.spacing_cm:g} cm apart, {z.depth_mm:g} mm deep ({z.layer}), {dose}"
+            f"{z.volume_ml:.4g} mL, area {z.zone.area_cm2:.0f} cm²"
         )
     for r in plan.rules:
         caps = "; ".join(
