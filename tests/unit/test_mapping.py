@@ -168,3 +168,21 @@ def test_property_fill_spacing_inside_and_off_exclusions(
         assert boundary.distance(p) >= spacing / 2 - 1e-9
         for cx, cy, r in holes:
             assert math.hypot(px - cx, py - cy) >= r + spacing / 2 - 1e-9
+
+
+@given(
+    st.lists(st.tuples(st.integers(-6, 6), st.integers(-6, 6)), max_size=80),
+    st.integers(-1, 90),
+    st.tuples(st.integers(-3, 3), st.integers(-3, 3)),
+)
+def test_property_nearest_is_the_stable_sort_prefix(
+    cells: list[tuple[int, int]], count: int, centre: tuple[int, int]
+) -> None:
+    """Linear-time selection, same answer as a stable sort by distance: ties (many, on a
+    lattice) keep lattice order."""
+    x = np.array([c[0] * 0.5 for c in cells], dtype=np.float64)
+    y = np.array([c[1] * 0.5 for c in cells], dtype=np.float64)
+    c = (centre[0] * 0.5, centre[1] * 0.5)
+    d2 = np.round((x - c[0]) ** 2 + (y - c[1]) ** 2, 9)
+    expected = np.sort(np.argsort(d2, kind="stable")[: max(count, 0)])
+    assert nearest(x, y, c, count).tolist() == expected.tolist()
