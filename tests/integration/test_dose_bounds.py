@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine
@@ -118,3 +119,25 @@ def test_the_work_bound_holds_for_the_preview_and_uploaded_protocols(engine: Eng
     small = client_with(engine, max_plan_points=100)
     r = small.post("/plans/preview", json={"protocol": "cellulite", "zones": ZONES}, headers=dr)
     assert r.status_code == 422 and "more than the 100 a plan may have" in r.json()["detail"]
+
+
+def test_the_web_plan_keeps_the_work_bound_and_shows_the_dose(engine: Engine, clock: Any) -> None:
+    from .test_web_pages import DR, Site, _open, _patient, log_in
+
+    _open(engine, clock, "Bound Clinic", DR)
+    app = create_app(
+        Settings(max_plan_points=1000), ApiSettings(passwords=CHEAP, docs=False), engine=engine
+    )
+    app.state.mesoplan.clock = clock
+    site = Site(TestClient(app, follow_redirects=False), clock, engine)
+    patient_id = _patient(site, log_in(site))
+    page = f"/app/patients/{patient_id}/courses/new"
+    big = site.client.get(page, params={"protocol": "face", "zone": "face"})
+    assert big.status_code == 200
+    assert "more than the 1,000 a plan may have (MESOPLAN_MAX_PLAN_POINTS)" in big.text
+    small = site.client.get(page, params={"protocol": "face", "zone": "periorbital-left"})
+    assert "26 points" in small.text and "0.0016 mL a point" in small.text
+    nan = site.client.get(
+        page, params={"protocol": "face", "zone": "periorbital-left", "dose.face": "nan"}
+    )
+    assert "dose per point for face: &#39;nan&#39; is not a finite number" in nan.text
