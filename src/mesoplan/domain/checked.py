@@ -14,9 +14,10 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Mapping
 from enum import Enum
 from functools import cache
-from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union
+from typing import Annotated, Any, ClassVar, Final, Literal, TypeVar, Union
 
 import annotated_types as at
 
@@ -42,9 +43,6 @@ class Checked:
         "extra": "forbid",
         "str_strip_whitespace": True,
     }
-    # Fields added after the first format: left out of :meth:`to_dict` while unset, so
-    # that the canonical content (and hash) of an older protocol never changes.
-    _added_fields: ClassVar[frozenset[str]] = frozenset()
 
     def __post_init__(self) -> None:
         cls: type = type(self)
@@ -68,14 +66,21 @@ class Checked:
         return out
 
 
+OMIT_UNSET: Final[Mapping[str, bool]] = types.MappingProxyType({"mesoplan.omit_unset": True})
+"""Field metadata (``field(default=None, metadata=OMIT_UNSET)``) of an optional field that
+:meth:`Checked.to_dict` leaves out while it holds its default: content stored before the
+field existed keeps its canonical form, and so its hash."""
+
+
 def _jsonable(value: object, exclude_none: bool) -> object:
     if isinstance(value, Checked):
-        pairs = ((f.name, getattr(value, f.name)) for f in dataclasses.fields(value))
-        added = value._added_fields
+        pairs = (
+            (f.name, getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if not (f.metadata.get("mesoplan.omit_unset") and getattr(value, f.name) == f.default)
+        )
         return {
-            k: _jsonable(v, exclude_none)
-            for k, v in pairs
-            if v is not None or not (exclude_none or k in added)
+            k: _jsonable(v, exclude_none) for k, v in pairs if v is not None or not exclude_none
         }
     if isinstance(value, (tuple, list)):
         return [_jsonable(v, exclude_none) for v in value]

@@ -12,13 +12,13 @@ import hashlib
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, ClassVar, Literal
 
 from annotated_types import Ge, Gt, Le, MaxLen, MinLen, Predicate
 
-from .checked import Checked, FieldError
+from .checked import OMIT_UNSET, Checked, FieldError
 
 ZONE_GROUPS: tuple[str, ...] = (
     "thighs",
@@ -229,15 +229,13 @@ class AreaRule(Checked):
     route: Route
     spacing_cm: SpacingRange
     depth_mm: DepthRange
-    volume_ml: VolumeRange | None = None
-    dose_per_point_ml: DoseRange | None = None
-    budget_ml: VolumeRange | None = None
+    # format 1 has volume_ml, format 2 the other two: each is left out of the canonical
+    # content while unset, so a format 1 protocol keeps its hash
+    volume_ml: VolumeRange | None = field(default=None, metadata=OMIT_UNSET)
+    dose_per_point_ml: DoseRange | None = field(default=None, metadata=OMIT_UNSET)
+    budget_ml: VolumeRange | None = field(default=None, metadata=OMIT_UNSET)
     point_caps: tuple[PointCap, ...] = ()
     slow_diffusing_depth: Literal["deep_end", "default"] = "deep_end"
-
-    _added_fields: ClassVar[frozenset[str]] = frozenset(
-        {"volume_ml", "dose_per_point_ml", "budget_ml"}
-    )
 
     @property
     def format_version(self) -> int:

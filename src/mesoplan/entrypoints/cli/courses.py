@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -102,9 +103,12 @@ def course_start(
 
 def _number(text: str, option: str) -> float:
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         fail(f"{option}: {text!r} is not a number")
+    if not math.isfinite(value):
+        fail(f"{option}: {text!r} is not a finite number")
+    return value
 
 
 def course_lines(v: CourseView) -> list[str]:
