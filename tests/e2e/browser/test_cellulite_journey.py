@@ -46,7 +46,7 @@ def _plan_course(page: Any) -> None:
     page.locator("#map a.pt").first.click()
     assert page.get_by_text(re.compile(r"Removed point at thigh-left-lateral:")).is_visible()
     submit(page, "Approve and start the course", r"/app/courses/\d+$")
-    assert page.get_by_role("heading", name=re.compile(r"cellulite@1\.0\.0")).is_visible()
+    assert page.get_by_role("heading", name=re.compile(r"cellulite@2\.0\.0")).is_visible()
     assert_accessible(page)
 
 
