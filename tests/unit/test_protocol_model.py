@@ -21,9 +21,9 @@ from mesoplan.protocols.library import BUILTIN_IDS, builtin_protocols, export_bu
 # The content hashes of the built-ins: a change to the model or its canonical JSON that
 # moves one of these would orphan every course snapshot stored under the old hash.
 HASHES = {
-    "cellulite": "sha256:7fa2dc770d5285113f06a3f331e137f14acd87a7b74245790f21e0c8cefec73f",
-    "face": "sha256:cbfa7ea042c74f7afa2dcabd15025e4a17c3b88ce1fde6c5da2b2e7051a6d0ec",
-    "hair": "sha256:718fe8df977398109b9ae791a9f5156396dba297e1d0a12afd35e8de88147882",
+    "cellulite": "sha256:e65aff0873ceb4865cf6210b4774db18649ebb19ee72d8317eade586c1cc8ef9",
+    "face": "sha256:380ea5c1a4e8afe2e8abc017787c1255dbbfad9c85c0f5526f3e5e4a434e1039",
+    "hair": "sha256:f39de466a9296e5721a0069f93e0d5e0201a15dc20e3d7212a0faefeabf486eb",
 }
 
 

@@ -63,9 +63,23 @@ class Checked:
         return out
 
 
+def omit_unset(default: Any = None) -> Any:
+    """An optional field, left out of
+    :meth:`Checked.to_dict` while it holds its default: content stored before the field
+    existed keeps its canonical form, and so its hash."""
+    return dataclasses.field(default=default, metadata={_OMIT_UNSET: True})
+
+
+_OMIT_UNSET = "mesoplan.omit_unset"
+
+
 def _jsonable(value: object, exclude_none: bool) -> object:
     if isinstance(value, Checked):
-        pairs = ((f.name, getattr(value, f.name)) for f in dataclasses.fields(value))
+        pairs = (
+            (f.name, getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if not (f.metadata.get(_OMIT_UNSET) and getattr(value, f.name) == f.default)
+        )
         return {
             k: _jsonable(v, exclude_none) for k, v in pairs if v is not None or not exclude_none
         }

@@ -8,6 +8,7 @@ Parsing text into a model (pydantic, with file and line in errors) lives in
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -17,7 +18,8 @@ from typing import Annotated, Literal
 
 from annotated_types import Ge, Gt, MaxLen, MinLen, Predicate
 
-from .checked import Checked, FieldError
+from .checked import Checked, FieldError, omit_unset
+from .clinic_calendar import add_months
 
 ZONE_GROUPS: tuple[str, ...] = (
     "thighs",
@@ -110,7 +112,38 @@ class Range(Sourced):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Ingredient(Checked):
+class DoseLimit(Checked):
+    """Mixin: the most of a substance one session may give, in mg and in mg per kg of
+    body weight (then the patient's weight is needed), with the source of the maximum."""
+
+    max_mg_per_session: PositiveFloat | None = omit_unset()
+    max_mg_per_kg_per_session: PositiveFloat | None = omit_unset()
+    max_dose_source: str | None = omit_unset()
+    max_dose_note: str | None = omit_unset()
+
+    @property
+    def has_maximum(self) -> bool:
+        return self.max_mg_per_session is not None or self.max_mg_per_kg_per_session is not None
+
+    def _check(self) -> None:
+        if self.has_maximum and not (self.max_dose_source or "").strip():
+            raise FieldError(
+                "max_dose_source",
+                "a maximum dose needs max_dose_source: the source id it comes from",
+            )
+        if not self.has_maximum and self.max_dose_source is not None:
+            raise FieldError(
+                "max_dose_source",
+                "max_dose_source is given but there is no max_mg_per_session or "
+                "max_mg_per_kg_per_session",
+            )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ingredient(DoseLimit):
+    """An agent of the mix. ``concentration_mg_per_ml`` is mg per mL of the mix as
+    injected (the plan's mg per ingredient come from it)."""
+
     name: NonEmpty
     role: Literal["active", "vehicle", "anaesthetic", "adjuvant"] = "active"
     agent_class: str | None = None  # pharmacological class, e.g. xanthine, vitamins
@@ -120,6 +153,7 @@ class Ingredient(Checked):
     excipients: tuple[str, ...] = ()
     allergens: tuple[str, ...] = ()
     contraindications: tuple[str, ...] = ()
+    concentration_mg_per_ml: PositiveFloat | None = omit_unset()
     source: NonEmpty
     note: str | None = None
 
@@ -169,7 +203,10 @@ class AreaRule(Checked):
 
 @dataclass(frozen=True, kw_only=True)
 class Phase(Sourced):
-    """A run of sessions at a fixed interval (days, or calendar months)."""
+    """A run of sessions at a fixed interval (days, or calendar months), never closer
+    together than its minimum interval: ``min_interval_days`` or ``min_interval_months``
+    (calendar months, clamped to the month's end). ``min_days_between`` is the version 1
+    name of ``min_interval_days``; it loads as written, so stored content keeps its hash."""
 
     name: Identifier
     sessions: PositiveInt | None = None
@@ -177,7 +214,9 @@ class Phase(Sourced):
     duration_days: PositiveInt | None = None
     interval_days: PositiveInt | None = None
     interval_months: PositiveInt | None = None
-    min_days_between: Annotated[int, Ge(0)]
+    min_interval_days: PositiveInt | None = omit_unset()
+    min_interval_months: PositiveInt | None = omit_unset()
+    min_days_between: Annotated[int, Ge(0)] | None = omit_unset()
 
     def _check(self) -> None:
         lengths = [self.sessions, self.duration_months, self.duration_days]
@@ -185,12 +224,55 @@ class Phase(Sourced):
             raise ValueError("give exactly one of sessions, duration_months or duration_days")
         if (self.interval_days is None) == (self.interval_months is None):
             raise ValueError("give exactly one of interval_days or interval_months")
-        nominal = self.nominal_interval_days()
-        if self.min_days_between > nominal:
+        minima = (self.min_interval_days, self.min_interval_months, self.min_days_between)
+        if sum(v is not None for v in minima) != 1:
             raise ValueError(
-                f"min_days_between ({self.min_days_between}) is longer than the interval "
-                f"({nominal} days)"
+                "give exactly one of min_interval_days or min_interval_months "
+                "(min_days_between, the version 1 name, counts as min_interval_days)"
             )
+        if not self._min_fits_interval():
+            raise ValueError(
+                f"the minimum interval ({self.min_interval_text()}) can be longer than the "
+                f"interval ({self.interval_text()})"
+            )
+
+    @property
+    def min_days(self) -> int | None:
+        """The minimum interval in days (``min_interval_days`` or ``min_days_between``),
+        or None when it is in months."""
+        if self.min_interval_days is not None:
+            return self.min_interval_days
+        return self.min_days_between
+
+    def earliest_after(self, previous: dt.date) -> dt.date:
+        """The first date a session of this phase may be held on after one on
+        ``previous`` (always at least the next day)."""
+        if self.min_interval_months is not None:
+            return add_months(previous, self.min_interval_months)
+        return previous + dt.timedelta(days=max(1, self.min_days or 0))
+
+    def min_interval_text(self) -> str:
+        if self.min_interval_months is not None:
+            n = self.min_interval_months
+            return f"{n} calendar month{'s' if n != 1 else ''}"
+        return f"{self.min_days} days"
+
+    def interval_text(self) -> str:
+        if self.interval_months is not None:
+            n = self.interval_months
+            return f"{n} calendar month{'s' if n != 1 else ''}"
+        return f"{self.interval_days} days"
+
+    def _min_fits_interval(self) -> bool:
+        """The minimum is never longer than the interval, whatever the start date: a
+        calendar month is 28 to 31 days long (``n`` months at least ``28 n`` days, ``m``
+        months at most ``31 m``)."""
+        m, n = self.min_interval_months, self.interval_months
+        if m is not None and n is not None:
+            return m <= n
+        longest = 31 * m if m is not None else (self.min_days or 0)
+        shortest = 28 * n if n is not None else (self.interval_days or 0)
+        return longest <= shortest
 
     def nominal_interval_days(self) -> int:
         if self.interval_days is not None:
@@ -251,9 +333,22 @@ class PatientInformation(Checked):
 
 
 @dataclass(frozen=True, kw_only=True)
+class AnaestheticContent(DoseLimit):
+    """A substance of the topical anaesthetic, in mg per g of the preparation (EMLA
+    cream: lidocaine 25 mg/g and prilocaine 25 mg/g). Charting adds it to the same
+    substance drawn into the mix."""
+
+    name: NonEmpty
+    mg_per_g: PositiveFloat
+    source: NonEmpty
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class PreTreatment(Sourced):
     topical_anaesthetic: NonEmpty
     required: bool = False
+    contents: tuple[AnaestheticContent, ...] = omit_unset(())
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -277,6 +372,10 @@ class Protocol(Checked):
     pretreatment: PreTreatment | None = None
     combinable_with: tuple[str, ...] = ()
     follow_up_days: Annotated[int, Ge(84)] = 84  # after the last session (at least 84 days)
+    max_sessions: PositiveInt | None = omit_unset()
+    max_session_volume_ml: PositiveFloat | None = omit_unset()
+    limits_source: str | None = omit_unset()
+    limits_note: str | None = omit_unset()
 
     def _check(self) -> None:
         problems: list[str] = []
@@ -301,6 +400,12 @@ class Protocol(Checked):
         names = [p.name for p in self.phases]
         if len(set(names)) != len(names):
             problems.append("two phases share a name")
+        limited = self.max_sessions is not None or self.max_session_volume_ml is not None
+        if limited != (self.limits_source is not None):
+            problems.append(
+                "limits_source cites the source of max_sessions and max_session_volume_ml: "
+                "give it with them, and only with them"
+            )
         if problems:
             raise ValueError("; ".join(problems))
 
@@ -308,6 +413,8 @@ class Protocol(Checked):
         out: list[tuple[str, str]] = []
         for i, ing in enumerate(self.ingredients):
             out.append((f"ingredients[{i}]", ing.source))
+            if ing.max_dose_source is not None:
+                out.append((f"ingredients[{i}].max_dose", ing.max_dose_source))
         for i, rule in enumerate(self.area_rules):
             for name in ("spacing_cm", "depth_mm", "volume_ml"):
                 out.append((f"area_rules[{i}].{name}", getattr(rule, name).source))
@@ -322,6 +429,12 @@ class Protocol(Checked):
         out.append(("patient_information", self.patient_information.source))
         if self.pretreatment is not None:
             out.append(("pretreatment", self.pretreatment.source))
+            for i, c in enumerate(self.pretreatment.contents):
+                out.append((f"pretreatment.contents[{i}]", c.source))
+                if c.max_dose_source is not None:
+                    out.append((f"pretreatment.contents[{i}].max_dose", c.max_dose_source))
+        if self.limits_source is not None:
+            out.append(("limits", self.limits_source))
         return out
 
     # -- queries -----------------------------------------------------------------
