@@ -14,9 +14,10 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Mapping
 from enum import Enum
 from functools import cache
-from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union
+from typing import Annotated, Any, ClassVar, Final, Literal, TypeVar, Union
 
 import annotated_types as at
 
@@ -63,14 +64,10 @@ class Checked:
         return out
 
 
-def omit_unset(default: Any = None) -> Any:
-    """An optional field, left out of
-    :meth:`Checked.to_dict` while it holds its default: content stored before the field
-    existed keeps its canonical form, and so its hash."""
-    return dataclasses.field(default=default, metadata={_OMIT_UNSET: True})
-
-
-_OMIT_UNSET = "mesoplan.omit_unset"
+OMIT_UNSET: Final[Mapping[str, bool]] = types.MappingProxyType({"mesoplan.omit_unset": True})
+"""Field metadata (``field(default=None, metadata=OMIT_UNSET)``) of an optional field that
+:meth:`Checked.to_dict` leaves out while it holds its default: content stored before the
+field existed keeps its canonical form, and so its hash."""
 
 
 def _jsonable(value: object, exclude_none: bool) -> object:
@@ -78,7 +75,7 @@ def _jsonable(value: object, exclude_none: bool) -> object:
         pairs = (
             (f.name, getattr(value, f.name))
             for f in dataclasses.fields(value)
-            if not (f.metadata.get(_OMIT_UNSET) and getattr(value, f.name) == f.default)
+            if not (f.metadata.get("mesoplan.omit_unset") and getattr(value, f.name) == f.default)
         )
         return {
             k: _jsonable(v, exclude_none) for k, v in pairs if v is not None or not exclude_none

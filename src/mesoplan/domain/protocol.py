@@ -12,13 +12,13 @@ import datetime as dt
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from annotated_types import Ge, Gt, MaxLen, MinLen, Predicate
 
-from .checked import Checked, FieldError, omit_unset
+from .checked import OMIT_UNSET, Checked, FieldError
 from .clinic_calendar import add_months
 
 ZONE_GROUPS: tuple[str, ...] = (
@@ -116,10 +116,10 @@ class DoseLimit(Checked):
     """Mixin: the most of a substance one session may give, in mg and in mg per kg of
     body weight (then the patient's weight is needed), with the source of the maximum."""
 
-    max_mg_per_session: PositiveFloat | None = omit_unset()
-    max_mg_per_kg_per_session: PositiveFloat | None = omit_unset()
-    max_dose_source: str | None = omit_unset()
-    max_dose_note: str | None = omit_unset()
+    max_mg_per_session: PositiveFloat | None = field(default=None, metadata=OMIT_UNSET)
+    max_mg_per_kg_per_session: PositiveFloat | None = field(default=None, metadata=OMIT_UNSET)
+    max_dose_source: str | None = field(default=None, metadata=OMIT_UNSET)
+    max_dose_note: str | None = field(default=None, metadata=OMIT_UNSET)
 
     @property
     def has_maximum(self) -> bool:
@@ -153,7 +153,7 @@ class Ingredient(DoseLimit):
     excipients: tuple[str, ...] = ()
     allergens: tuple[str, ...] = ()
     contraindications: tuple[str, ...] = ()
-    concentration_mg_per_ml: PositiveFloat | None = omit_unset()
+    concentration_mg_per_ml: PositiveFloat | None = field(default=None, metadata=OMIT_UNSET)
     source: NonEmpty
     note: str | None = None
 
@@ -214,9 +214,9 @@ class Phase(Sourced):
     duration_days: PositiveInt | None = None
     interval_days: PositiveInt | None = None
     interval_months: PositiveInt | None = None
-    min_interval_days: PositiveInt | None = omit_unset()
-    min_interval_months: PositiveInt | None = omit_unset()
-    min_days_between: Annotated[int, Ge(0)] | None = omit_unset()
+    min_interval_days: PositiveInt | None = field(default=None, metadata=OMIT_UNSET)
+    min_interval_months: PositiveInt | None = field(default=None, metadata=OMIT_UNSET)
+    min_days_between: Annotated[int, Ge(0)] | None = field(default=None, metadata=OMIT_UNSET)
 
     def _check(self) -> None:
         lengths = [self.sessions, self.duration_months, self.duration_days]
@@ -348,7 +348,7 @@ class AnaestheticContent(DoseLimit):
 class PreTreatment(Sourced):
     topical_anaesthetic: NonEmpty
     required: bool = False
-    contents: tuple[AnaestheticContent, ...] = omit_unset(())
+    contents: tuple[AnaestheticContent, ...] = field(default=(), metadata=OMIT_UNSET)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -372,10 +372,10 @@ class Protocol(Checked):
     pretreatment: PreTreatment | None = None
     combinable_with: tuple[str, ...] = ()
     follow_up_days: Annotated[int, Ge(84)] = 84  # after the last session (at least 84 days)
-    max_sessions: PositiveInt | None = omit_unset()
-    max_session_volume_ml: PositiveFloat | None = omit_unset()
-    limits_source: str | None = omit_unset()
-    limits_note: str | None = omit_unset()
+    max_sessions: PositiveInt | None = field(default=None, metadata=OMIT_UNSET)
+    max_session_volume_ml: PositiveFloat | None = field(default=None, metadata=OMIT_UNSET)
+    limits_source: str | None = field(default=None, metadata=OMIT_UNSET)
+    limits_note: str | None = field(default=None, metadata=OMIT_UNSET)
 
     def _check(self) -> None:
         problems: list[str] = []
@@ -385,8 +385,9 @@ class Protocol(Checked):
         valid = set(ids) | set(SOURCE_MARKERS)
         for where, src in self._cited():
             if src not in valid:
+                name = where if where.endswith("_source") else f"{where}.source"
                 problems.append(
-                    f"{where}.source is {src!r}; valid: a source id "
+                    f"{name} is {src!r}; valid: a source id "
                     f"({', '.join(ids)}) or one of {', '.join(SOURCE_MARKERS)}"
                 )
         seen: dict[str, int] = {}
@@ -414,7 +415,7 @@ class Protocol(Checked):
         for i, ing in enumerate(self.ingredients):
             out.append((f"ingredients[{i}]", ing.source))
             if ing.max_dose_source is not None:
-                out.append((f"ingredients[{i}].max_dose", ing.max_dose_source))
+                out.append((f"ingredients[{i}].max_dose_source", ing.max_dose_source))
         for i, rule in enumerate(self.area_rules):
             for name in ("spacing_cm", "depth_mm", "volume_ml"):
                 out.append((f"area_rules[{i}].{name}", getattr(rule, name).source))
@@ -432,9 +433,9 @@ class Protocol(Checked):
             for i, c in enumerate(self.pretreatment.contents):
                 out.append((f"pretreatment.contents[{i}]", c.source))
                 if c.max_dose_source is not None:
-                    out.append((f"pretreatment.contents[{i}].max_dose", c.max_dose_source))
+                    out.append((f"pretreatment.contents[{i}].max_dose_source", c.max_dose_source))
         if self.limits_source is not None:
-            out.append(("limits", self.limits_source))
+            out.append(("limits_source", self.limits_source))
         return out
 
     # -- queries -----------------------------------------------------------------

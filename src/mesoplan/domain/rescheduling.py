@@ -58,7 +58,8 @@ def move_session(
 
 def mark_missed(schedule: CourseSchedule, number: int, *, today: dt.date) -> CourseSchedule:
     """Session ``number`` did not take place: rebook it on the first open day from
-    ``today`` (and after its planned date, and the phase's minimum interval after the one before)."""
+    ``today`` (and after its planned date, and the phase's minimum interval after the
+    one before)."""
     session = schedule.session(number)
     _check_movable(schedule, number)
     earliest = max(today, session.date + dt.timedelta(days=1), _earliest(schedule, number))
