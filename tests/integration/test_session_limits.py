@@ -24,6 +24,7 @@ from mesoplan.services.unit_of_work import UnitOfWork
 from .conftest import Clock, dump
 from .records_factory import DR, cellulite, plan_document, two_lot_mix, weigh, world
 
+
 def mix_() -> list[UseInput]:
     """The two-lot mix drawn from the lots, not the vials (which two sessions empty)."""
     return [dataclasses.replace(u, vial=None) for u in two_lot_mix()]

@@ -312,3 +312,25 @@ def test_planner_refuses_a_plan_above_the_session_volume() -> None:
     smaller = plan(limited, zones, volume_ml={"thighs": 7.0})
     assert smaller.volume_ml == pytest.approx(12.0)
     assert all(r.volume_ml <= 12.0 for r in smaller.rules)
+
+
+@given(data=st.data())
+def test_property_no_rule_nor_plan_exceeds_the_session_maximum(data: st.DataObject) -> None:
+    from mesoplan.domain.anatomy import zones_in_group
+    from mesoplan.domain.planner import plan
+
+    pid = data.draw(st.sampled_from(["cellulite", "face", "hair"]))
+    base = PROTOCOLS[pid]
+    zones = sorted({z for g in base.groups for z in zones_in_group(g)})
+    chosen = data.draw(st.lists(st.sampled_from(zones), min_size=1, max_size=3, unique=True))
+    limit = data.draw(st.floats(1.0, 20.0))
+    protocol = dataclasses.replace(base, max_session_volume_ml=limit, limits_source="default")
+    try:
+        planned = plan(
+            protocol, chosen, spacing_cm=max(r.spacing_cm.default for r in base.area_rules)
+        )
+    except PlanningError as exc:
+        assert "above the protocol's maximum" in str(exc) or "overlap" in str(exc)
+        return
+    assert planned.volume_ml <= limit + 1e-6
+    assert all(r.volume_ml <= limit + 1e-6 for r in planned.rules)

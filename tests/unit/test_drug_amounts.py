@@ -15,6 +15,7 @@ from mesoplan.domain.drug_amounts import (
     Drawn,
     check_drug_amounts,
     plan_drug_amounts,
+    rule_ingredient_mg,
     session_totals,
 )
 from mesoplan.domain.planner import plan
@@ -65,6 +66,12 @@ def test_plan_mg_follow_the_planned_volumes() -> None:
     assert tef.mg == pytest.approx(12.0 * 14.0)
     assert carn.mg == pytest.approx(50.0 * 14.0)
     assert dict(carn.mg_by_rule) == {0: pytest.approx(500.0), 1: pytest.approx(200.0)}
+
+
+def test_one_rule_mg_by_ingredient_name() -> None:
+    protocol = with_concentration(CELLULITE, tefamine=24.0)
+    assert rule_ingredient_mg(protocol, 10.0) == (("tefamine", 240.0),)
+    assert rule_ingredient_mg(CELLULITE, 10.0) == ()
 
 
 @given(volumes=st.dictionaries(st.integers(0, 5), st.floats(0.001, 100.0), max_size=6))

@@ -65,6 +65,17 @@ def plan_drug_amounts(
     return tuple(out)
 
 
+def rule_ingredient_mg(protocol: Protocol, volume_ml: float) -> tuple[tuple[str, float], ...]:
+    """mg of each ingredient in one rule's ``volume_ml``, by ingredient name, for the
+    ingredients whose concentration in the mix the protocol gives (what a plan's rule
+    carries as ``ingredient_mg``)."""
+    return tuple(
+        (a.ingredient, mg)
+        for a in plan_drug_amounts(protocol, {0: volume_ml})
+        for _, mg in a.mg_by_rule
+    )
+
+
 # -- charting ----------------------------------------------------------------------
 
 
@@ -253,5 +264,6 @@ __all__ = [
     "SubstanceTotal",
     "check_drug_amounts",
     "plan_drug_amounts",
+    "rule_ingredient_mg",
     "session_totals",
 ]
