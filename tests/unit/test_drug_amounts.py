@@ -224,7 +224,7 @@ def test_builtin_maxima_cite_their_labels() -> None:
     assert (tef.max_mg_per_session, tef.max_dose_source) == (240.0, "tefamin-label")
     for protocol in PROTOCOLS.values():
         assert protocol.pretreatment is not None
-        lidocaine, prilocaine = protocol.pretreatment.contents
+        lidocaine, prilocaine = protocol.pretreatment.contents or ()
         assert (lidocaine.name, lidocaine.mg_per_g) == ("lidocaine", 25.0)
         assert (lidocaine.max_mg_per_session, lidocaine.max_mg_per_kg_per_session) == (300.0, 4.5)
         assert lidocaine.max_dose_source == "lidocaine-label"

@@ -14,10 +14,9 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Mapping
 from enum import Enum
 from functools import cache
-from typing import Annotated, Any, ClassVar, Final, Literal, TypeVar, Union
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union
 
 import annotated_types as at
 
@@ -25,11 +24,13 @@ T = TypeVar("T")
 
 
 class FieldError(ValueError):
-    """A check on one field failed; ``field`` names it, relative to the object checked."""
+    """A check on one field failed; ``field`` names it, relative to the object checked: a
+    name, or a path of names and indexes (``("area_rules", 0, "budget_ml")``)."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str | tuple[str | int, ...], message: str) -> None:
         super().__init__(message)
-        self.field = field
+        self.path: tuple[str | int, ...] = (field,) if isinstance(field, str) else field
+        self.field = ".".join(str(p) for p in self.path)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -41,6 +42,9 @@ class Checked:
         "extra": "forbid",
         "str_strip_whitespace": True,
     }
+    # Fields added after the first format: left out of :meth:`to_dict` while unset, so
+    # that the canonical content (and hash) of an older protocol never changes.
+    _added_fields: ClassVar[frozenset[str]] = frozenset()
 
     def __post_init__(self) -> None:
         cls: type = type(self)
@@ -64,21 +68,14 @@ class Checked:
         return out
 
 
-OMIT_UNSET: Final[Mapping[str, bool]] = types.MappingProxyType({"mesoplan.omit_unset": True})
-"""Field metadata (``field(default=None, metadata=OMIT_UNSET)``) of an optional field that
-:meth:`Checked.to_dict` leaves out while it holds its default: content stored before the
-field existed keeps its canonical form, and so its hash."""
-
-
 def _jsonable(value: object, exclude_none: bool) -> object:
     if isinstance(value, Checked):
-        pairs = (
-            (f.name, getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if not (f.metadata.get("mesoplan.omit_unset") and getattr(value, f.name) == f.default)
-        )
+        pairs = ((f.name, getattr(value, f.name)) for f in dataclasses.fields(value))
+        added = value._added_fields
         return {
-            k: _jsonable(v, exclude_none) for k, v in pairs if v is not None or not exclude_none
+            k: _jsonable(v, exclude_none)
+            for k, v in pairs
+            if v is not None or not (exclude_none or k in added)
         }
     if isinstance(value, (tuple, list)):
         return [_jsonable(v, exclude_none) for v in value]
@@ -112,6 +109,8 @@ def _violation(constraint: object, value: Any) -> str | None:
         return f"Input should be greater than {constraint.gt}"
     if isinstance(constraint, at.Ge) and not value >= constraint.ge:
         return f"Input should be greater than or equal to {constraint.ge}"
+    if isinstance(constraint, at.Le) and not value <= constraint.le:
+        return f"Input should be less than or equal to {constraint.le}"
     if isinstance(constraint, at.MinLen) and len(value) < constraint.min_length:
         n = constraint.min_length
         return f"{what} should have at least {n} {unit}{'s' if n != 1 else ''}"

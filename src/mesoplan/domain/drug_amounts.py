@@ -133,7 +133,7 @@ def _limits(protocol: Protocol) -> dict[str, list[tuple[DoseLimit, str]]]:
         if ing.has_maximum:
             out.setdefault(ing.name.casefold(), []).append((ing, f"ingredient {ing.name}"))
     pre = protocol.pretreatment
-    for content in pre.contents if pre else ():
+    for content in (pre.contents or ()) if pre else ():
         if content.has_maximum:
             where = f"{content.name} of {pre.topical_anaesthetic}" if pre else content.name
             out.setdefault(content.name.casefold(), []).append((content, where))
@@ -163,7 +163,7 @@ def session_totals(
     if applied is not None:
         pre = protocol.pretreatment
         if pre is not None and pre.topical_anaesthetic.casefold() == applied.name.casefold():
-            for content in pre.contents:
+            for content in pre.contents or ():
                 add(content.name, applied.amount_g * content.mg_per_g, applied.name)
         else:
             strange = (applied.name,)

@@ -12,13 +12,13 @@ import datetime as dt
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
-from annotated_types import Ge, Gt, MaxLen, MinLen, Predicate
+from annotated_types import Ge, Gt, Le, MaxLen, MinLen, Predicate
 
-from .checked import OMIT_UNSET, Checked, FieldError
+from .checked import Checked, FieldError
 from .clinic_calendar import add_months
 
 ZONE_GROUPS: tuple[str, ...] = (
@@ -34,6 +34,11 @@ ZONE_GROUPS: tuple[str, ...] = (
     "scalp",
 )
 """The zone groups an area rule may name (the key between protocols and the zone catalogue)."""
+
+MOST_SESSIONS = 100
+"""The most ``max_sessions`` may say: a larger number is a typing mistake."""
+MOST_SESSION_VOLUME_ML = 100.0
+"""The most ``max_session_volume_ml`` may say."""
 
 SOURCE_MARKERS: tuple[str, ...] = ("derived", "default")
 """Besides a source id, a number may be marked ``derived`` (arithmetic on sourced numbers)
@@ -111,15 +116,25 @@ class Range(Sourced):
         return self.min - 1e-12 <= value <= self.max + 1e-12
 
 
+DOSE_LIMIT_FIELDS = (
+    "max_mg_per_session",
+    "max_mg_per_kg_per_session",
+    "max_dose_source",
+    "max_dose_note",
+)
+
+
 @dataclass(frozen=True, kw_only=True)
 class DoseLimit(Checked):
     """Mixin: the most of a substance one session may give, in mg and in mg per kg of
     body weight (then the patient's weight is needed), with the source of the maximum."""
 
-    max_mg_per_session: PositiveFloat | None = field(default=None, metadata=OMIT_UNSET)
-    max_mg_per_kg_per_session: PositiveFloat | None = field(default=None, metadata=OMIT_UNSET)
-    max_dose_source: str | None = field(default=None, metadata=OMIT_UNSET)
-    max_dose_note: str | None = field(default=None, metadata=OMIT_UNSET)
+    max_mg_per_session: PositiveFloat | None = None
+    max_mg_per_kg_per_session: PositiveFloat | None = None
+    max_dose_source: str | None = None
+    max_dose_note: str | None = None
+
+    _added_fields: ClassVar[frozenset[str]] = frozenset(DOSE_LIMIT_FIELDS)
 
     @property
     def has_maximum(self) -> bool:
@@ -153,9 +168,13 @@ class Ingredient(DoseLimit):
     excipients: tuple[str, ...] = ()
     allergens: tuple[str, ...] = ()
     contraindications: tuple[str, ...] = ()
-    concentration_mg_per_ml: PositiveFloat | None = field(default=None, metadata=OMIT_UNSET)
+    concentration_mg_per_ml: PositiveFloat | None = None
     source: NonEmpty
     note: str | None = None
+
+    _added_fields: ClassVar[frozenset[str]] = frozenset(
+        {*DOSE_LIMIT_FIELDS, "concentration_mg_per_ml"}
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -214,9 +233,13 @@ class Phase(Sourced):
     duration_days: PositiveInt | None = None
     interval_days: PositiveInt | None = None
     interval_months: PositiveInt | None = None
-    min_interval_days: PositiveInt | None = field(default=None, metadata=OMIT_UNSET)
-    min_interval_months: PositiveInt | None = field(default=None, metadata=OMIT_UNSET)
-    min_days_between: Annotated[int, Ge(0)] | None = field(default=None, metadata=OMIT_UNSET)
+    min_interval_days: PositiveInt | None = None
+    min_interval_months: PositiveInt | None = None
+    min_days_between: Annotated[int, Ge(0)] | None = None
+
+    _added_fields: ClassVar[frozenset[str]] = frozenset(
+        {"min_interval_days", "min_interval_months", "min_days_between"}
+    )
 
     def _check(self) -> None:
         lengths = [self.sessions, self.duration_months, self.duration_days]
@@ -348,7 +371,9 @@ class AnaestheticContent(DoseLimit):
 class PreTreatment(Sourced):
     topical_anaesthetic: NonEmpty
     required: bool = False
-    contents: tuple[AnaestheticContent, ...] = field(default=(), metadata=OMIT_UNSET)
+    contents: tuple[AnaestheticContent, ...] | None = None
+
+    _added_fields: ClassVar[frozenset[str]] = frozenset({"contents"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -372,10 +397,14 @@ class Protocol(Checked):
     pretreatment: PreTreatment | None = None
     combinable_with: tuple[str, ...] = ()
     follow_up_days: Annotated[int, Ge(84)] = 84  # after the last session (at least 84 days)
-    max_sessions: PositiveInt | None = field(default=None, metadata=OMIT_UNSET)
-    max_session_volume_ml: PositiveFloat | None = field(default=None, metadata=OMIT_UNSET)
-    limits_source: str | None = field(default=None, metadata=OMIT_UNSET)
-    limits_note: str | None = field(default=None, metadata=OMIT_UNSET)
+    max_sessions: Annotated[int, Gt(0), Le(MOST_SESSIONS)] | None = None
+    max_session_volume_ml: Annotated[float, Gt(0), Le(MOST_SESSION_VOLUME_ML)] | None = None
+    limits_source: str | None = None
+    limits_note: str | None = None
+
+    _added_fields: ClassVar[frozenset[str]] = frozenset(
+        {"max_sessions", "max_session_volume_ml", "limits_source", "limits_note"}
+    )
 
     def _check(self) -> None:
         problems: list[str] = []
@@ -430,7 +459,7 @@ class Protocol(Checked):
         out.append(("patient_information", self.patient_information.source))
         if self.pretreatment is not None:
             out.append(("pretreatment", self.pretreatment.source))
-            for i, c in enumerate(self.pretreatment.contents):
+            for i, c in enumerate(self.pretreatment.contents or ()):
                 out.append((f"pretreatment.contents[{i}]", c.source))
                 if c.max_dose_source is not None:
                     out.append((f"pretreatment.contents[{i}].max_dose_source", c.max_dose_source))
