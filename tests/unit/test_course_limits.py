@@ -238,6 +238,10 @@ def test_the_limits_need_their_source_and_are_cited() -> None:
     assert ok.max_sessions == 6
     with pytest.raises(Exception, match="greater than 0"):
         protocol_from_data({**base, "max_session_volume_ml": 0, "limits_source": "article"})
+    with pytest.raises(Exception, match="less than or equal to 100"):
+        protocol_from_data({**base, "max_sessions": 101, "limits_source": "article"})
+    with pytest.raises(Exception, match="less than or equal to 100"):
+        protocol_from_data({**base, "max_session_volume_ml": 100.5, "limits_source": "article"})
 
 
 # -- at charting -----------------------------------------------------------------
