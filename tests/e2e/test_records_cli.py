@@ -52,6 +52,7 @@ def stock_up(mesoplan: Run) -> None:
             mesoplan,
             "stock", "receive", "Tefamin", lot, "--expiry", EXPIRY, "--quantity", "5",
             "--volume-ml", "1.5", "--ingredient", "aminophylline", "--class", "xanthine",
+            "--mg-per-ml", "160",
         )  # fmt: skip
         ok(mesoplan, "vial", "open", "Tefamin", lot, "--id", f"V-{lot}")
     ok(
@@ -141,9 +142,13 @@ def test_mistakes_are_one_line_exit_2_and_change_nothing(mesoplan: Run) -> None:
     assert "no product in the mix provides 'carnitine'" in refused(
         mesoplan, "session", "record", cid, "--use", "Tefamin=TF-A1@V-TF-A1:0.5"
     )
+    too_much = ("--use", "Tefamin=TF-A1@V-TF-A1:2", "--use", "Carnitine=CN-7@V-CN-7:1")
+    assert "drug-max-dose:tefamine: tefamine: 320 mg in this session" in refused(
+        mesoplan, "session", "record", cid, *too_much
+    )
     assert "larger than what remains" in refused(
-        mesoplan, "session", "record", cid, "--use", "Tefamin=TF-A1@V-TF-A1:2",
-        "--use", "Carnitine=CN-7@V-CN-7:1",
+        mesoplan, "session", "record", cid, *too_much,
+        "--override", "drug-max-dose=a test of the vial's bound",
     )  # fmt: skip
     assert "expected PRODUCT=LOT[@VIAL]:VOLUME_ML" in refused(
         mesoplan, "session", "record", cid, "--use", "Tefamin"

@@ -127,9 +127,9 @@ def seed_records(client: TestClient, c: Clinic) -> Seed:
         )
     )
     expiry = (date.today() + timedelta(days=365)).isoformat()
-    for product, active, cls, number in (
-        ("Tefamin", "aminophylline", "xanthine", f"{p}-TF1"),
-        ("Carnitine", "carnitine", "amino acid derivative", f"{p}-CN1"),
+    for product, active, cls, number, mg_per_ml in (
+        ("Tefamin", "aminophylline", "xanthine", f"{p}-TF1", 160.0),
+        ("Carnitine", "carnitine", "amino acid derivative", f"{p}-CN1", None),
     ):
         lot = _ok(
             client.post(
@@ -142,6 +142,7 @@ def seed_records(client: TestClient, c: Clinic) -> Seed:
                     "expiry_date": expiry,
                     "quantity": 5,
                     "unit_volume_ml": 10.0,
+                    "mg_per_ml": mg_per_ml,
                 },
                 headers=front,
             )
@@ -172,7 +173,10 @@ def seed_records(client: TestClient, c: Clinic) -> Seed:
     second = _ok(
         client.post(
             f"/courses/{course['id']}/sessions",
-            json={"uses": mix},
+            json={
+                "uses": mix,
+                "overrides": {"course-min-interval": "a second record of the same visit"},
+            },
             headers=dr,
         )
     )

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from mesoplan.domain.outcomes import BODY_WEIGHT, Measurement
 from mesoplan.domain.protocol import Protocol
 from mesoplan.domain.safety import PatientHistory
 from mesoplan.protocols import builtin_protocols
-from mesoplan.services import clinics, courses, patients, stock
+from mesoplan.services import clinics, courses, measurements, patients, stock
 from mesoplan.services.sessions import UseInput
 from mesoplan.services.unit_of_work import UnitOfWork
 
@@ -17,6 +18,7 @@ DR = "dr-rossi"
 DIRECTOR = "dr-bianchi"
 NURSE = "nurse-verdi"
 ZONES = ("thigh-left-lateral", "thigh-right-lateral")
+WEIGHED_AT = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def cellulite() -> Protocol:
@@ -70,13 +72,25 @@ def add_patient(uow: UnitOfWork, family: str = "Testpatient", **history: Any) ->
     return view.id
 
 
+WEIGHT_KG = 62.0
+"""The test patient's weight: lidocaine's 4.5 mg/kg is then 279 mg a session."""
+
+
+def weigh(
+    uow: UnitOfWork, patient_id: int, kg: float = WEIGHT_KG, at: datetime = WEIGHED_AT
+) -> None:
+    """A body weight: the topical anaesthetic's lidocaine has a maximum per kg."""
+    measurements.record_measurement(uow, DR, patient_id, Measurement(BODY_WEIGHT, at, kg))
+
+
 def stock_up(uow: UnitOfWork) -> None:
-    """Two lots of tefamine (one vial each opened), one of carnitine, water."""
+    """Two lots of tefamine at 160 mg/mL (240 mg in 1.5 mL; one vial each opened), one of
+    carnitine, water."""
     tefamine = stock.NewProduct("Tefamin", "drug", "aminophylline", "xanthine")
     carnitine = stock.NewProduct("Carnitine", "drug", "carnitine", "amino acid derivative")
     water = stock.NewProduct("Water for injection", "diluent", "water")
-    stock.receive_stock(uow, DR, tefamine, "TF-A1", date(2026, 1, 31), 5, 1.5)
-    stock.receive_stock(uow, DR, tefamine, "TF-B2", date(2026, 6, 30), 5, 1.5)
+    stock.receive_stock(uow, DR, tefamine, "TF-A1", date(2026, 1, 31), 5, 1.5, mg_per_ml=160)
+    stock.receive_stock(uow, DR, tefamine, "TF-B2", date(2026, 6, 30), 5, 1.5, mg_per_ml=160)
     stock.receive_stock(uow, DR, carnitine, "CN-77", date(2026, 3, 31), 10, 5.0)
     stock.receive_stock(uow, DR, water, "WFI-9", date(2027, 1, 1), 10, 10.0)
     stock.open_vial(uow, DR, "Tefamin", "TF-A1", "VA")

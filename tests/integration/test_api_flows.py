@@ -265,3 +265,38 @@ def test_people_protocols_plans_and_accounts(engine: Engine) -> None:
     assert (
         client.post("/auth/login", json={"username": "nobody", "password": "x"}).status_code == 401
     )
+
+
+def test_lot_strength_and_kept_overrides_through_http(engine: Engine) -> None:
+    client = make_client(engine)
+    c = clinic_with_roles(client, engine, "g")
+    s = seed_records(client, c)
+    dr, front = c.headers["practitioner"], c.headers["assistant"]
+
+    # the second seeded session was charted on the day of the first: its override is kept
+    second = client.get(f"/sessions/{s.session_id}", headers=dr).json()
+    assert [(f["rule_id"], f["override_reason"]) for f in second["findings"]] == [
+        ("course-min-interval", "a second record of the same visit")
+    ]
+    assert "0 day(s) after session 1" in second["findings"][0]["message"]
+
+    lot = {
+        "product": "Tefamin",
+        "lot_number": "g-TF2",
+        "expiry_date": (date.today() + timedelta(days=90)).isoformat(),
+        "quantity": 2,
+        "unit_volume_ml": 1.5,
+    }
+    for bad in (0, -5, 1001):
+        r = client.post("/stock/lots", json={**lot, "mg_per_ml": bad}, headers=front)
+        assert r.status_code == 422 and "mg_per_ml" in r.text
+    raw = '{"product": "Tefamin", "lot_number": "g-TF3", "expiry_date": "2030-01-01", '
+    raw += '"quantity": 1, "unit_volume_ml": 1.5, "mg_per_ml": NaN}'
+    r = client.post(
+        "/stock/lots", content=raw, headers=front | {"content-type": "application/json"}
+    )
+    assert r.status_code == 422
+    r = client.post("/stock/lots", json={**lot, "mg_per_ml": 160}, headers=front)
+    assert r.status_code == 201 and r.json()["mg_per_ml"] == 160.0
+    listed = client.get("/stock/lots", params={"product": "Tefamin"}, headers=front).json()
+    assert sorted(x["mg_per_ml"] for x in listed["items"]) == [160.0, 160.0]

@@ -54,7 +54,14 @@ def test_a_nodule_lists_every_other_patient_exposed_to_the_mix(
     )
     stock_course = start_course(uow, clean)
     stock.receive_stock(
-        uow, DR, stock.NewProduct("Tefamin"), "TF-C3", datetime(2026, 1, 1).date(), 1, 1.5
+        uow,
+        DR,
+        stock.NewProduct("Tefamin"),
+        "TF-C3",
+        datetime(2026, 1, 1).date(),
+        1,
+        1.5,
+        mg_per_ml=160,
     )
     stock.receive_stock(
         uow, DR, stock.NewProduct("Carnitine"), "CN-88", datetime(2026, 1, 1).date(), 1, 5.0

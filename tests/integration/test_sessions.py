@@ -18,7 +18,7 @@ from mesoplan.services.sessions import SessionInput, UseInput
 from mesoplan.services.unit_of_work import UnitOfWork
 
 from .conftest import Clock, dump
-from .records_factory import DIRECTOR, DR, NURSE, two_lot_mix, world
+from .records_factory import DIRECTOR, DR, NURSE, two_lot_mix, weigh, world
 
 FULL = SessionInput(
     needle_gauge=30,
@@ -34,6 +34,7 @@ FULL = SessionInput(
 
 def test_every_planned_point_is_done_by_default(uow: UnitOfWork) -> None:
     w = world(uow)
+    weigh(uow, w.patient_id)
     view = sessions.record_session(uow, DR, w.course_id, two_lot_mix(), details=FULL)
     assert view.number == 1
     assert view.points == {
@@ -90,6 +91,7 @@ def test_point_statuses_are_stored_and_read_back(uow: UnitOfWork) -> None:
 
 def test_sign_cosign_addendum_and_verify(uow: UnitOfWork, clock: Clock) -> None:
     w = world(uow)
+    weigh(uow, w.patient_id)
     view = sessions.record_session(uow, DR, w.course_id, two_lot_mix(), details=FULL)
     clock.advance(minutes=10)
     signed = signing.sign_session(uow, DR, view.id)
@@ -279,6 +281,7 @@ def test_an_override_given_at_the_course_start_carries_to_its_sessions(uow: Unit
 
 def test_the_anaesthetic_time_defaults_to_the_session_time(uow: UnitOfWork) -> None:
     w = world(uow)
+    weigh(uow, w.patient_id)
     details = SessionInput(anaesthetic="EMLA cream", anaesthetic_amount_g=5.0, needle_gauge=30)
     with pytest.raises(ChartingError, match="needle length_mm"):
         sessions.record_session(uow, DR, w.course_id, two_lot_mix(), details=details)

@@ -49,14 +49,17 @@ def test_a_draw_larger_than_the_vial_holds_is_refused(uow: UnitOfWork, engine: E
     w = world(uow)
     before = dump(engine)
     mix = [UseInput("Tefamin", "TF-A1", 1.6, "VA"), UseInput("Carnitine", "CN-77", 2.0, "VC")]
+    # 1.6 mL of 160 mg/mL is above tefamine's 240 mg: overridden, the vial still refuses.
+    over = {"drug-max-dose": "testing the vial's bound"}
     with pytest.raises(RefusedError, match=r"vial VA holds 1\.5 mL; a draw of 1\.6 mL"):
-        sessions.record_session(uow, DR, w.course_id, mix)
+        sessions.record_session(uow, DR, w.course_id, mix, overrides=over)
     assert dump(engine) == before
 
 
-def test_two_draws_from_one_vial_add_up(uow: UnitOfWork, engine: Engine) -> None:
+def test_two_draws_from_one_vial_add_up(uow: UnitOfWork, engine: Engine, clock: Clock) -> None:
     w = world(uow)
     sessions.record_session(uow, DR, w.course_id, two_lot_mix())
+    clock.advance(days=7)
     before = dump(engine)
     with pytest.raises(RefusedError, match=r"vial VA holds 0 mL; a draw of 0\.75 mL"):
         sessions.record_session(uow, DR, w.course_id, two_lot_mix()[:1] * 2 + two_lot_mix()[2:])

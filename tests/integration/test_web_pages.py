@@ -56,8 +56,8 @@ def _stock(engine: Engine, clock: Clock, cid: int) -> None:
     tef = stock.NewProduct("Tefamin", "drug", "aminophylline", "xanthine")
     car = stock.NewProduct("Carnitine", "drug", "carnitine")
     today = clock.now.date()
-    stock.receive_stock(scoped(), DR, tef, "TF-OLD", today + timedelta(days=30), 5, 1.5)
-    stock.receive_stock(scoped(), DR, tef, "TF-NEW", today + timedelta(days=400), 5, 1.5)
+    stock.receive_stock(scoped(), DR, tef, "TF-OLD", today + timedelta(days=30), 5, 1.5, None, 160)
+    stock.receive_stock(scoped(), DR, tef, "TF-NEW", today + timedelta(days=400), 5, 1.5, None, 160)
     stock.receive_stock(scoped(), DR, car, "CN-9", today + timedelta(days=400), 5, 5.0)
 
 
@@ -218,6 +218,24 @@ def test_an_admin_uploads_a_clinic_protocol_and_plans_with_it(site: Site) -> Non
     patient_id = _patient(site, log_in(site))
     new = site.client.get(f"/app/patients/{patient_id}/courses/new")
     assert "(clinic-face@2.0.0)" in new.text
+
+
+def test_a_drug_maximum_asks_for_a_reason_and_the_session_keeps_it(site: Site) -> None:
+    csrf = log_in(site)
+    course_id = _course(site, csrf, _patient(site, csrf))
+    over = {**_mix(csrf, "TF-NEW"), "use-0_0-volume_ml": "2"}  # 320 mg of 240
+    refused = site.client.post(f"/app/courses/{course_id}/sessions", data=over)
+    assert refused.status_code == 422
+    assert "drug-max-dose:tefamine" in refused.text and "320 mg" in refused.text
+    assert 'name="override.drug-max-dose:tefamine"' in refused.text
+    reason = "two ampoules on the medical director's order"
+    ok = site.client.post(
+        f"/app/courses/{course_id}/sessions",
+        data={**over, "override.drug-max-dose:tefamine": reason},
+    )
+    assert ok.status_code == 303, ok.text
+    page = site.client.get(ok.headers["location"])
+    assert "Stops overridden" in page.text and reason.replace("'", "&#39;") in page.text
 
 
 def test_a_signed_session_is_co_signed_and_amended_never_re_charted(site: Site) -> None:

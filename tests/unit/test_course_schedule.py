@@ -40,7 +40,7 @@ def monthly(months: int = 6, min_days: int = 21) -> Protocol:
         name="monthly",
         interval_months=1,
         duration_months=months,
-        min_days_between=min_days,
+        min_interval_days=min_days,
         source="default",
     )
     return with_phases(PROTOCOLS["hair"], phase)
@@ -193,7 +193,7 @@ def test_the_earlier_side_is_used_when_the_later_is_closed() -> None:
     calendar = ClinicCalendar.closed_on(holidays=[date(2025, 1, 13), date(2025, 1, 14)])
     days = dates(schedule_course(FACE, START, calendar=calendar))
     assert days[:3] == [date(2025, 1, 6), date(2025, 1, 12), date(2025, 1, 19)]
-    assert min(gaps(days)) >= FACE.phases[0].min_days_between
+    assert min(gaps(days)) >= (FACE.phases[0].min_days or 0)
 
 
 def test_no_open_day_in_the_window_keeps_the_date_and_warns() -> None:
@@ -345,8 +345,7 @@ def test_property_schedules_respect_the_calendar(
         if not calendar.is_open(s.date):
             assert any(f"session {s.number} on {s.date}" in w for w in schedule.warnings)
     for before, after in itertools.pairwise(sessions):
-        gap = (after.date - before.date).days
-        assert gap >= max(1, phases[after.phase].min_days_between)
+        assert after.date >= phases[after.phase].earliest_after(before.date)
     last = sessions[-1].date
     assert schedule.follow_ups[1].date >= last + dt.timedelta(days=protocol.follow_up_days)
     assert schedule.follow_ups[0].date > last

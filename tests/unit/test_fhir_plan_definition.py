@@ -55,7 +55,13 @@ def test_cellulite_mapping_reads_as_the_protocol_says() -> None:
     pd = plan_definition(protocol)
     assert pd["url"] == "https://mesoplan.org/fhir/PlanDefinition/cellulite"
     assert pd["identifier"][0]["value"] == protocol.content_hash
-    assert [a["label"] for a in pd["relatedArtifact"]] == ["article", "tefamin-label", "follow-up"]
+    assert [a["label"] for a in pd["relatedArtifact"]] == [
+        "article",
+        "tefamin-label",
+        "follow-up",
+        "emla-label",
+        "lidocaine-label",
+    ]
     induction, maintenance = pd["action"]
     assert induction["timingTiming"]["repeat"] == {
         "frequency": 1,

@@ -33,9 +33,9 @@ from mesoplan.protocols.library import BUILTIN_IDS, builtin_protocols, export_bu
 # The content hashes of the built-ins: a change to the model or its canonical JSON that
 # moves one of these would orphan every course snapshot stored under the old hash.
 HASHES = {
-    "cellulite": "sha256:447ea89f2a2a8fb25ebc0a00b74adbb378a392b6789a1c7d409261f231922094",
-    "face": "sha256:b990c2fd9e5f3b075474d99949f1090db13b25cf06d14ff27e76631e71154910",
-    "hair": "sha256:1928900bc8a00994ab0197b75d05f7c8332bdb317f9f145bbe62dc1fc182e00d",
+    "cellulite": "sha256:c5c249e7019d9a71eed905132ca9da249c68ee0e8d1b8c742530e065e54684ed",
+    "face": "sha256:a3094a0b49c2c6b9322324ede9da5e31b4166429aaaf829e3cfcd7cdc812220b",
+    "hair": "sha256:c381face34379ec8d67db41a9fa78a2ca29d3613a1bb0bf28719ef5b5733fe64",
 }
 # The format 1 built-ins (1.0.0): courses stored before format 2 hold these snapshots.
 V1_HASHES = {

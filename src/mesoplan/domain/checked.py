@@ -43,6 +43,9 @@ class Checked:
         "extra": "forbid",
         "str_strip_whitespace": True,
     }
+    # Fields added after the first format: left out of :meth:`to_dict` while unset, so
+    # that the canonical content (and hash) of an older protocol never changes.
+    _added_fields: ClassVar[frozenset[str]] = frozenset()
 
     def __post_init__(self) -> None:
         cls: type = type(self)
@@ -79,8 +82,11 @@ def _jsonable(value: object, exclude_none: bool) -> object:
             for f in dataclasses.fields(value)
             if not (f.metadata.get("mesoplan.omit_unset") and getattr(value, f.name) == f.default)
         )
+        added = value._added_fields
         return {
-            k: _jsonable(v, exclude_none) for k, v in pairs if v is not None or not exclude_none
+            k: _jsonable(v, exclude_none)
+            for k, v in pairs
+            if v is not None or not (exclude_none or k in added)
         }
     if isinstance(value, (tuple, list)):
         return [_jsonable(v, exclude_none) for v in value]

@@ -49,6 +49,15 @@ class SafetyError(MesoplanError):
     """A safety screening input is invalid, or a hard stop was not overridden."""
 
 
+class HardStop(SafetyError):
+    """Hard stops not overridden; ``keys`` are what an override names (``rule`` or
+    ``rule:subject``), so a form can ask for a reason for each."""
+
+    def __init__(self, message: str, keys: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.keys = keys
+
+
 class ChartingError(MesoplanError):
     """A session chart is invalid (unknown point id, a mix that misses an ingredient, ...)."""
 

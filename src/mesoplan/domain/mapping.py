@@ -111,15 +111,17 @@ def allowed_region(
     patch: Shape | None = None,
 ) -> Region:
     """The outline shrunk by half a spacing (inside the patch, if any), less every
-    exclusion grown by its margin. Margins grow with mitred corners, which keeps points
-    a little further off, never nearer. Exclusions that do not reach the outline drop."""
+    exclusion grown by its margin. The outline shrinks and the margins grow with mitred
+    corners: a rounded corner is drawn with chords, which would let a point in a little
+    nearer than half a spacing at a concave corner, while a mitre keeps it a little further
+    off, never nearer. Exclusions that do not reach the outline drop."""
     import shapely
 
     zone = outline.geometry()
     if not zone.is_valid or zone.area < _MIN_AREA_CM2:
         shell = shapely.Polygon()  # a sliver or a self-crossing ring holds no point
     else:
-        shell = zone.buffer(-spacing_cm / 2.0)
+        shell = zone.buffer(-spacing_cm / 2.0, join_style="mitre")
     if patch is not None:
         shell = shell.intersection(patch.geometry())
     grown = [(e, _grown(e, spacing_cm)) for e in exclusions]

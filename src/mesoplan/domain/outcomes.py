@@ -72,6 +72,9 @@ _GLOGAU = {
     4: "IV (only wrinkles)",
 }
 
+BODY_WEIGHT = "body_weight_kg"
+"""The measurement kind a per-kg drug maximum reads."""
+
 MEASUREMENT_KINDS: Mapping[str, MeasurementKind] = {
     k.name: k
     for k in (
@@ -139,6 +142,16 @@ MEASUREMENT_KINDS: Mapping[str, MeasurementKind] = {
             better="lower",
             labels=_GLOGAU,
             source="Glogau 1996 (clinical-notes §8)",
+        ),
+        MeasurementKind(
+            BODY_WEIGHT,
+            "kg",
+            "body weight: the drug maxima per kg of a session use the latest one taken "
+            "on or before it",
+            min=2,
+            max=400,
+            code="LOINC 29463-7",
+            source="drug labels give maxima per kg of body weight (docs/protocols.md)",
         ),
         MeasurementKind(
             "photo",

@@ -41,6 +41,7 @@ from .plan_model import (
     ZonePlan,
 )
 from .protocol import Protocol
+from .session_volume import check_plan_volume
 from .skin import fits_route, layer_at
 
 DEFAULT_MAX_PLAN_POINTS = 200_000
@@ -103,6 +104,7 @@ def plan(
     zone_plans, rule_plans, more = _finish(protocol, filled, choices, pattern, needle, left_out)
     warnings += more + _unused_measurements(scaled, given)
     warnings += _unused_overrides(protocol, overrides, sorted(choices))
+    check_plan_volume(protocol, sum(r.volume_ml for r in rule_plans))
     return Plan(
         protocol_id=protocol.id,
         protocol_version=protocol.version,

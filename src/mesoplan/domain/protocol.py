@@ -8,6 +8,7 @@ Parsing text into a model (pydantic, with file and line in errors) lives in
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import math
@@ -19,6 +20,7 @@ from typing import Annotated, ClassVar, Literal
 from annotated_types import Ge, Gt, Le, MaxLen, MinLen, Predicate
 
 from .checked import OMIT_UNSET, Checked, FieldError
+from .clinic_calendar import add_months
 
 ZONE_GROUPS: tuple[str, ...] = (
     "thighs",
@@ -47,6 +49,10 @@ DOSE_FLOOR_ML = 0.001
 MAX_VOLUME_ML = 100.0
 MAX_SESSIONS = 100
 MAX_FOLLOW_UP_DAYS = 3650
+MOST_SESSIONS = MAX_SESSIONS
+"""The most ``max_sessions`` may say: a larger number is a typing mistake."""
+MOST_SESSION_VOLUME_ML = MAX_VOLUME_ML
+"""The most ``max_session_volume_ml`` may say."""
 
 SOURCE_MARKERS: tuple[str, ...] = ("derived", "default")
 """Besides a source id, a number may be marked ``derived`` (arithmetic on sourced numbers)
@@ -154,6 +160,14 @@ class Range(Sourced):
         return self.min - 1e-12 <= value <= self.max + 1e-12
 
 
+DOSE_LIMIT_FIELDS = (
+    "max_mg_per_session",
+    "max_mg_per_kg_per_session",
+    "max_dose_source",
+    "max_dose_note",
+)
+
+
 @dataclass(frozen=True, kw_only=True)
 class SpacingRange(Range):
     lowest: ClassVar[float] = 0.05
@@ -186,7 +200,40 @@ class DoseRange(Range):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Ingredient(Checked):
+class DoseLimit(Checked):
+    """Mixin: the most of a substance one session may give, in mg and in mg per kg of
+    body weight (then the patient's weight is needed), with the source of the maximum."""
+
+    max_mg_per_session: PositiveFloat | None = None
+    max_mg_per_kg_per_session: PositiveFloat | None = None
+    max_dose_source: str | None = None
+    max_dose_note: str | None = None
+
+    _added_fields: ClassVar[frozenset[str]] = frozenset(DOSE_LIMIT_FIELDS)
+
+    @property
+    def has_maximum(self) -> bool:
+        return self.max_mg_per_session is not None or self.max_mg_per_kg_per_session is not None
+
+    def _check(self) -> None:
+        if self.has_maximum and not (self.max_dose_source or "").strip():
+            raise FieldError(
+                "max_dose_source",
+                "a maximum dose needs max_dose_source: the source id it comes from",
+            )
+        if not self.has_maximum and self.max_dose_source is not None:
+            raise FieldError(
+                "max_dose_source",
+                "max_dose_source is given but there is no max_mg_per_session or "
+                "max_mg_per_kg_per_session",
+            )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ingredient(DoseLimit):
+    """An agent of the mix. ``concentration_mg_per_ml`` is mg per mL of the mix as
+    injected (the plan's mg per ingredient come from it)."""
+
     name: NonEmpty
     role: Literal["active", "vehicle", "anaesthetic", "adjuvant"] = "active"
     agent_class: str | None = None  # pharmacological class, e.g. xanthine, vitamins
@@ -196,8 +243,13 @@ class Ingredient(Checked):
     excipients: tuple[str, ...] = ()
     allergens: tuple[str, ...] = ()
     contraindications: tuple[str, ...] = ()
+    concentration_mg_per_ml: PositiveFloat | None = None
     source: NonEmpty
     note: str | None = None
+
+    _added_fields: ClassVar[frozenset[str]] = frozenset(
+        {*DOSE_LIMIT_FIELDS, "concentration_mg_per_ml"}
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -300,7 +352,10 @@ def format_field_message(name: str, format_version: int) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class Phase(Sourced):
-    """A run of sessions at a fixed interval (days, or calendar months)."""
+    """A run of sessions at a fixed interval (days, or calendar months), never closer
+    together than its minimum interval: ``min_interval_days`` or ``min_interval_months``
+    (calendar months, clamped to the month's end). ``min_days_between`` is the version 1
+    name of ``min_interval_days``; it loads as written, so stored content keeps its hash."""
 
     name: Identifier
     sessions: Annotated[int, Gt(0), Le(MAX_SESSIONS)] | None = None
@@ -308,7 +363,13 @@ class Phase(Sourced):
     duration_days: PositiveInt | None = None
     interval_days: PositiveInt | None = None
     interval_months: PositiveInt | None = None
-    min_days_between: Annotated[int, Ge(0)]
+    min_interval_days: PositiveInt | None = None
+    min_interval_months: PositiveInt | None = None
+    min_days_between: Annotated[int, Ge(0)] | None = None
+
+    _added_fields: ClassVar[frozenset[str]] = frozenset(
+        {"min_interval_days", "min_interval_months", "min_days_between"}
+    )
 
     def _check(self) -> None:
         lengths = [self.sessions, self.duration_months, self.duration_days]
@@ -316,12 +377,55 @@ class Phase(Sourced):
             raise ValueError("give exactly one of sessions, duration_months or duration_days")
         if (self.interval_days is None) == (self.interval_months is None):
             raise ValueError("give exactly one of interval_days or interval_months")
-        nominal = self.nominal_interval_days()
-        if self.min_days_between > nominal:
+        minima = (self.min_interval_days, self.min_interval_months, self.min_days_between)
+        if sum(v is not None for v in minima) != 1:
             raise ValueError(
-                f"min_days_between ({self.min_days_between}) is longer than the interval "
-                f"({nominal} days)"
+                "give exactly one of min_interval_days or min_interval_months "
+                "(min_days_between, the version 1 name, counts as min_interval_days)"
             )
+        if not self._min_fits_interval():
+            raise ValueError(
+                f"the minimum interval ({self.min_interval_text()}) can be longer than the "
+                f"interval ({self.interval_text()})"
+            )
+
+    @property
+    def min_days(self) -> int | None:
+        """The minimum interval in days (``min_interval_days`` or ``min_days_between``),
+        or None when it is in months."""
+        if self.min_interval_days is not None:
+            return self.min_interval_days
+        return self.min_days_between
+
+    def earliest_after(self, previous: dt.date) -> dt.date:
+        """The first date a session of this phase may be held on after one on
+        ``previous`` (always at least the next day)."""
+        if self.min_interval_months is not None:
+            return add_months(previous, self.min_interval_months)
+        return previous + dt.timedelta(days=max(1, self.min_days or 0))
+
+    def min_interval_text(self) -> str:
+        if self.min_interval_months is not None:
+            n = self.min_interval_months
+            return f"{n} calendar month{'s' if n != 1 else ''}"
+        return f"{self.min_days} days"
+
+    def interval_text(self) -> str:
+        if self.interval_months is not None:
+            n = self.interval_months
+            return f"{n} calendar month{'s' if n != 1 else ''}"
+        return f"{self.interval_days} days"
+
+    def _min_fits_interval(self) -> bool:
+        """The minimum is never longer than the interval, whatever the start date: a
+        calendar month is 28 to 31 days long (``n`` months at least ``28 n`` days, ``m``
+        months at most ``31 m``)."""
+        m, n = self.min_interval_months, self.interval_months
+        if m is not None and n is not None:
+            return m <= n
+        longest = 31 * m if m is not None else (self.min_days or 0)
+        shortest = 28 * n if n is not None else (self.interval_days or 0)
+        return longest <= shortest
 
     def nominal_interval_days(self) -> int:
         if self.interval_days is not None:
@@ -399,9 +503,24 @@ class PatientInformation(Checked):
 
 
 @dataclass(frozen=True, kw_only=True)
+class AnaestheticContent(DoseLimit):
+    """A substance of the topical anaesthetic, in mg per g of the preparation (EMLA
+    cream: lidocaine 25 mg/g and prilocaine 25 mg/g). Charting adds it to the same
+    substance drawn into the mix."""
+
+    name: NonEmpty
+    mg_per_g: PositiveFloat
+    source: NonEmpty
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class PreTreatment(Sourced):
     topical_anaesthetic: NonEmpty
     required: bool = False
+    contents: tuple[AnaestheticContent, ...] | None = None
+
+    _added_fields: ClassVar[frozenset[str]] = frozenset({"contents"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -426,6 +545,14 @@ class Protocol(Checked):
     combinable_with: tuple[str, ...] = ()
     # after the last session: at least 84 days, at most 10 years
     follow_up_days: Annotated[int, Ge(84), Le(MAX_FOLLOW_UP_DAYS)] = 84
+    max_sessions: Annotated[int, Gt(0), Le(MOST_SESSIONS)] | None = None
+    max_session_volume_ml: Annotated[float, Gt(0), Le(MOST_SESSION_VOLUME_ML)] | None = None
+    limits_source: str | None = None
+    limits_note: str | None = None
+
+    _added_fields: ClassVar[frozenset[str]] = frozenset(
+        {"max_sessions", "max_session_volume_ml", "limits_source", "limits_note"}
+    )
 
     def _check(self) -> None:
         for i, rule in enumerate(self.area_rules):
@@ -438,8 +565,9 @@ class Protocol(Checked):
         valid = set(ids) | set(SOURCE_MARKERS)
         for where, src in self._cited():
             if src not in valid:
+                name = where if where.endswith("_source") else f"{where}.source"
                 problems.append(
-                    f"{where}.source is {src!r}; valid: a source id "
+                    f"{name} is {src!r}; valid: a source id "
                     f"({', '.join(ids)}) or one of {', '.join(SOURCE_MARKERS)}"
                 )
         seen: dict[str, int] = {}
@@ -458,6 +586,12 @@ class Protocol(Checked):
             problems.append(
                 f"the phases hold up to {sessions} sessions; a course has at most {MAX_SESSIONS}"
             )
+        limited = self.max_sessions is not None or self.max_session_volume_ml is not None
+        if limited != (self.limits_source is not None):
+            problems.append(
+                "limits_source cites the source of max_sessions and max_session_volume_ml: "
+                "give it with them, and only with them"
+            )
         if problems:
             raise ValueError("; ".join(problems))
 
@@ -465,6 +599,8 @@ class Protocol(Checked):
         out: list[tuple[str, str]] = []
         for i, ing in enumerate(self.ingredients):
             out.append((f"ingredients[{i}]", ing.source))
+            if ing.max_dose_source is not None:
+                out.append((f"ingredients[{i}].max_dose_source", ing.max_dose_source))
         for i, rule in enumerate(self.area_rules):
             for name in ("spacing_cm", "depth_mm", *RULE_VOLUME_FIELDS[self.format_version]):
                 out.append((f"area_rules[{i}].{name}", getattr(rule, name).source))
@@ -479,6 +615,12 @@ class Protocol(Checked):
         out.append(("patient_information", self.patient_information.source))
         if self.pretreatment is not None:
             out.append(("pretreatment", self.pretreatment.source))
+            for i, c in enumerate(self.pretreatment.contents or ()):
+                out.append((f"pretreatment.contents[{i}]", c.source))
+                if c.max_dose_source is not None:
+                    out.append((f"pretreatment.contents[{i}].max_dose_source", c.max_dose_source))
+        if self.limits_source is not None:
+            out.append(("limits_source", self.limits_source))
         return out
 
     # -- queries -----------------------------------------------------------------

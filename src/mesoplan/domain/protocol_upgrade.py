@@ -25,6 +25,7 @@ from .protocol import (
     DOSE_FLOOR_ML,
     AreaRule,
     DoseRange,
+    Phase,
     Protocol,
     VolumeRange,
 )
@@ -135,7 +136,17 @@ def upgrade_protocol(protocol: Protocol) -> Protocol:
         protocol,
         format_version=2,
         area_rules=tuple(upgrade_rule(r) for r in protocol.area_rules),
+        phases=tuple(_upgrade_phase(p) for p in protocol.phases),
     )
+
+
+def _upgrade_phase(phase: Phase) -> Phase:
+    """A format 1 phase's ``min_days_between`` under its format 2 name,
+    ``min_interval_days`` (as ``mesoplan protocols upgrade`` writes it); a value of 0,
+    which format 2 does not allow, is kept under the old name."""
+    if phase.min_days_between is None or phase.min_days_between < 1:
+        return phase
+    return replace(phase, min_interval_days=phase.min_days_between, min_days_between=None)
 
 
 def conversion_message(protocol: Protocol) -> str:

@@ -3,7 +3,7 @@
 Every function returns a new :class:`CourseSchedule` (revision + 1). A session already
 done never moves; the sessions after a changed one are recomputed from its real date
 (earlier moves of those later sessions are dropped), with the same number of sessions
-per phase. ``min_days_between`` is never broken by a move or a rebooking.
+per phase. A phase's minimum interval is never broken by a move or a rebooking.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import datetime as dt
 
 from .course import CourseSchedule, Fixed, SessionStatus
 from .errors import ScheduleError
+from .protocol import Phase
 from .scheduling import follow_up_visits, lay_out
 
 REBOOK_HORIZON_DAYS = 366
@@ -47,7 +48,7 @@ def move_session(
     if to < earliest:
         raise ScheduleError(
             f"session {number} cannot be on {to}: the protocol needs at least "
-            f"{_min_gap(schedule, number)} days after session {number - 1} "
+            f"{_phase_of(schedule, number).min_interval_text()} after session {number - 1} "
             f"({schedule.sessions[number - 2].date}); valid: {earliest} or later"
         )
     time = at or session.start.time()
@@ -57,7 +58,8 @@ def move_session(
 
 def mark_missed(schedule: CourseSchedule, number: int, *, today: dt.date) -> CourseSchedule:
     """Session ``number`` did not take place: rebook it on the first open day from
-    ``today`` (and after its planned date, and ``min_days_between`` after the one before)."""
+    ``today`` (and after its planned date, and the phase's minimum interval after the
+    one before)."""
     session = schedule.session(number)
     _check_movable(schedule, number)
     earliest = max(today, session.date + dt.timedelta(days=1), _earliest(schedule, number))
@@ -90,17 +92,16 @@ def _check_no_later_done(schedule: CourseSchedule, number: int) -> None:
         )
 
 
-def _min_gap(schedule: CourseSchedule, number: int) -> int:
+def _phase_of(schedule: CourseSchedule, number: int) -> Phase:
     phase_name = schedule.session(number).phase
-    phase = next(p for p in schedule.protocol.phases if p.name == phase_name)
-    return max(1, phase.min_days_between)
+    return next(p for p in schedule.protocol.phases if p.name == phase_name)
 
 
 def _earliest(schedule: CourseSchedule, number: int) -> dt.date:
     if number == 1:
         return dt.date.min
     prev = schedule.sessions[number - 2].date
-    return prev + dt.timedelta(days=_min_gap(schedule, number))
+    return _phase_of(schedule, number).earliest_after(prev)
 
 
 def _recompute(schedule: CourseSchedule, number: int, change: Fixed) -> CourseSchedule:

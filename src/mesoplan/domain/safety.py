@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from .errors import SafetyError
+from .errors import HardStop, SafetyError
 from .protocol import Ingredient, Protocol
 from .safety_match import allergy_matches, contraindication_matches
 from .safety_rules import (
@@ -149,7 +149,10 @@ class ScreeningResult:
         """Raise :class:`SafetyError` naming every stop not overridden."""
         if self.blocked:
             lines = "; ".join(f"{f.key}: {f.message}" for f in self.blocking)
-            raise SafetyError(f"hard stop (override with a reason to proceed): {lines}")
+            raise HardStop(
+                f"hard stop (override with a reason to proceed): {lines}",
+                tuple(f.key for f in self.blocking),
+            )
 
 
 def screen(

@@ -10,7 +10,10 @@ date are passed in; nothing here reads the clock. The rules are in docs/calendar
   session of the phase before), clamped to the month's end: 31 Jan, 28 Feb, 31 Mar.
 - A session on a closed day moves to the nearest open day inside its window; at equal
   distance the later day is tried first. No open day fits: the date is kept, with a
-  warning. No session is ever closer than ``min_days_between`` to the one before.
+  warning. No session is ever closer than its phase's minimum interval
+  (``min_interval_days``, or ``min_interval_months`` counted as above) to the one before.
+- A course never has more than the protocol's ``max_sessions``: sessions past it are left
+  out (the latest phases lose them first), with a warning.
 """
 
 from __future__ import annotations
@@ -116,11 +119,14 @@ def lay_out(
     sessions: list[ScheduledSession] = []
     warnings: list[str] = []
     cur = _Cursor(prev=None, anchor=request.start, step=0)
+    left_out = 0
     for index, phase in enumerate(protocol.phases):
         if cur.prev is not None:
             cur.anchor, cur.step = cur.prev, 1
         count = counts[index] if counts is not None else _count(request, phase, cur)
-        for _ in range(count):
+        allowed = _allowed(protocol, len(sessions), count)
+        left_out += count - allowed
+        for _ in range(allowed):
             number = len(sessions) + 1
             session = _place(request, phase, number, cur, fixed.get(number), warnings)
             sessions.append(session)
@@ -128,7 +134,20 @@ def lay_out(
                 cur.anchor, cur.step = session.date, 0
             cur.prev = session.date
             cur.step += 1
+    if left_out:
+        warnings.append(
+            f"the protocol allows at most {protocol.max_sessions} sessions in a course "
+            f"(max_sessions): {left_out} more session(s) of the phases' lengths are left out"
+        )
     return sessions, warnings
+
+
+def _allowed(protocol: Protocol, planned: int, count: int) -> int:
+    """How many of a phase's ``count`` sessions fit under ``max_sessions`` after
+    ``planned`` sessions of the phases before."""
+    if protocol.max_sessions is None:
+        return count
+    return max(0, min(count, protocol.max_sessions - planned))
 
 
 def step_date(phase: Phase, origin: dt.date, steps: int) -> dt.date:
@@ -201,11 +220,12 @@ def _window(
     request: CourseRequest, phase: Phase, nominal: dt.date, prev: dt.date | None
 ) -> tuple[dt.date, dt.date]:
     """The dates a session may be held on: +/- the clinic's window for the phase's
-    interval, never closer than ``min_days_between`` (and at least a day) to ``prev``."""
+    interval, never closer than the phase's minimum interval (and at least a day) to
+    ``prev``."""
     spread = dt.timedelta(days=request.windows.days_for(phase.nominal_interval_days()))
     low, high = nominal - spread, nominal + spread
     if prev is not None:
-        low = max(low, prev + dt.timedelta(days=max(1, phase.min_days_between)))
+        low = max(low, phase.earliest_after(prev))
     return low, max(high, low)
 
 

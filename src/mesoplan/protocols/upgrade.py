@@ -68,6 +68,6 @@ def upgrade_text(text: str, filename: str = "<protocol>") -> str:
     phase_fields = {f.name for f in dataclasses.fields(Phase)}
     for table in doc.get("phases", []):
         for old, new in PHASE_RENAMES.items():
-            if old in table and new in phase_fields:
+            if old in table and new in phase_fields and int(table[old]) >= 1:
                 _rename(table, old, new)
     return tomlkit.dumps(doc)

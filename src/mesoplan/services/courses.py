@@ -14,6 +14,7 @@ from ..domain.protocol import Protocol
 from ..domain.protocol_text import protocol_from_data
 from ..domain.record_errors import RefusedError
 from ..domain.safety import ScreeningResult, screen
+from ..domain.session_volume import check_plan_volume
 from .content_cache import ContentCache
 from .patients import history_of
 from .unit_of_work import UnitOfWork
@@ -149,7 +150,8 @@ def planned_map_of(uow: UnitOfWork, points: PlannedPoints) -> PlannedMapRow:
 
 
 def check_plan(protocol: Protocol, plan: Mapping[str, Any]) -> PlannedPoints:
-    """The plan must come from this very protocol content and hold valid points."""
+    """The plan must come from this very protocol content, hold valid points and stay
+    within the protocol's session volume."""
     ref = plan.get("protocol") or {}
     if ref.get("hash") != protocol.content_hash:
         raise RefusedError(
@@ -159,6 +161,7 @@ def check_plan(protocol: Protocol, plan: Mapping[str, Any]) -> PlannedPoints:
     points = PlannedPoints.from_plan(plan)
     if len(points) == 0:
         raise RefusedError("the plan has no points")
+    check_plan_volume(protocol, points.volume_ml.sum().item())
     return points
 
 

@@ -65,8 +65,8 @@ class DemoSummary:
 def _stock(uow: UnitOfWork) -> None:
     tef = stock.NewProduct("Tefamin (demo)", "drug", "aminophylline", "xanthine")
     expiry = uow.now().date() + timedelta(days=400)
-    stock.receive_stock(uow, DR, tef, "DEMO-TF1", expiry, 5, 1.5)
-    stock.receive_stock(uow, DR, tef, "DEMO-TF2", expiry, 5, 1.5)
+    for lot in ("DEMO-TF1", "DEMO-TF2"):  # 240 mg in 1.5 mL, as the Tefamin label
+        stock.receive_stock(uow, DR, tef, lot, expiry, 5, 1.5, mg_per_ml=160)
     protocols = builtin_protocols()
     names = {i.name for p in protocols.values() for i in p.ingredients} - {"tefamine"}
     for name in sorted(names):

@@ -102,8 +102,17 @@ def session_view(
         addenda=tuple(
             {"signed_by": a.signed_by, "signed_at": a.at, "text": a.text} for a in record.addenda
         ),
-        findings=tuple(finding_views(result)) if result is not None else (),
+        findings=tuple(finding_views(result)) if result is not None else kept_overrides(uow, row),
         warnings=tuple(record.warnings()),
+    )
+
+
+def kept_overrides(uow: UnitOfWork, row: SessionRow) -> tuple[FindingView, ...]:
+    """The stops overridden when the session was charted, with the reasons kept."""
+    return tuple(
+        FindingView(o.code, "stop", o.subject, None, o.reason)
+        for o in uow.records.overrides_of(row.course_id)
+        if o.session_id == row.id
     )
 
 

@@ -16,6 +16,7 @@ from ..domain.safety import ScreeningResult, check_lot_expiry, check_vial_beyond
 from .corrections import correct_session, delete_session, refuse_if_signed
 from .courses import carried_overrides, keep_overrides
 from .patients import history_of
+from .session_limits import course_findings, dose_findings
 from .session_store import point_rows, protocol_of_course, status_bytes
 from .session_views import SessionView, session_view
 from .stock import find_lot
@@ -144,8 +145,10 @@ def record_session(
 ) -> SessionView:
     """Chart a session: every planned point done unless ``changes`` say otherwise; the
     mix must provide every protocol ingredient; each vial is drawn down. The patient is
-    screened again; an expired lot or a vial past its beyond-use time is refused unless
-    overridden with a reason."""
+    screened again; an expired lot, a vial past its beyond-use time, a drug amount above
+    the protocol's maximum, a session before the minimum interval or past the maximum
+    number of sessions, or above the session volume, is refused unless overridden with a
+    reason (kept with the session)."""
     with uow:
         who = uow.people.practitioner(actor)
         course = uow.records.course(course_id)
@@ -157,8 +160,12 @@ def record_session(
         resolved = [_resolve(uow, who.clinic_id, u) for u in uses]
         diluent = _resolve(uow, who.clinic_id, details.diluent) if details.diluent else None
         stock = [*resolved, *([diluent] if diluent else [])]
-        result = _screen(uow, course, protocol, at, stock, overrides or {})
         record = _record(protocol, draft, at, resolved, details)
+        zone = uow.people.clinic_by_id(who.clinic_id).timezone
+        limits = course_findings(uow, course, protocol, number, at, zone) + dose_findings(
+            uow, course.patient_id, protocol, record, [r.lot for r in resolved]
+        )
+        result = _screen(uow, course, protocol, at, stock, limits, overrides or {})
         row = uow.records.add(_session_row(course, who.id, number, record, details, uow.now()))
         uow.flush()
         uow.records.add_all(point_rows(row.id, record.delivery))
@@ -176,12 +183,15 @@ def _screen(
     protocol: Protocol,
     at: datetime,
     stock: Sequence[_Resolved],
+    limits: ScreeningResult,
     overrides: Mapping[str, str],
 ) -> ScreeningResult:
-    """The patient's history again (course overrides carried), then lots and vials."""
+    """The patient's history again (course overrides carried), then lots and vials, then
+    the protocol's limits on the session."""
     result = screen(history_of(uow, course.patient_id), protocol, at=at)
     carried = carried_overrides(uow, course.id, result)
-    result = (result + _stock_findings(stock, at)).with_overrides({**carried, **overrides})
+    result = result + _stock_findings(stock, at) + limits
+    result = result.with_overrides({**carried, **overrides})
     result.require_clear()
     return result
 

@@ -43,7 +43,29 @@ def lot_view(uow: UnitOfWork, lot: LotRow, product: ProductRow) -> LotView:
         recalled=lot.recalled_at is not None,
         recall_reason=lot.recall_reason,
         supplier=lot.supplier,
+        mg_per_ml=lot.mg_per_ml,
     )
+
+
+MAX_MG_PER_ML = 1000.0
+"""No product holds more than a gram per mL: a larger figure is a typing mistake."""
+
+
+def check_mg_per_ml(mg_per_ml: float | None, where: str) -> float | None:
+    """A lot's mg per mL: finite, above 0 and at most :data:`MAX_MG_PER_ML` (or not
+    given)."""
+    import math
+
+    if mg_per_ml is None:
+        return None
+    if isinstance(mg_per_ml, bool) or not isinstance(mg_per_ml, (int, float)):
+        raise RefusedError(f"{where}: mg per mL must be a number, got {mg_per_ml!r}")
+    if not math.isfinite(mg_per_ml) or not 0 < mg_per_ml <= MAX_MG_PER_ML:
+        raise RefusedError(
+            f"{where}: mg per mL {mg_per_ml!r}; valid: a number above 0 and at most "
+            f"{MAX_MG_PER_ML:g}"
+        )
+    return float(mg_per_ml)
 
 
 def vial_view(uow: UnitOfWork, vial: VialRow, lot: LotRow, product: ProductRow) -> VialView:
@@ -102,11 +124,16 @@ def receive_stock(
     quantity: int,
     unit_volume_ml: float,
     supplier: str | None = None,
+    mg_per_ml: float | None = None,
 ) -> LotView:
-    """A delivery of one lot: ``quantity`` vials or ampoules of ``unit_volume_ml`` each.
-    The product is created on its first delivery."""
+    """A delivery of one lot: ``quantity`` vials or ampoules of ``unit_volume_ml`` each,
+    holding ``mg_per_ml`` of the active ingredient (the label strength: charting totals
+    mg from it). The product is created on its first delivery."""
     from ..adapters.db.stock import LotRow
 
+    strength = check_mg_per_ml(mg_per_ml, f"lot {lot_number}")
+    if strength is not None and product.kind == "diluent":
+        raise RefusedError(f"lot {lot_number}: a diluent has no mg per mL")
     if not product.name.strip() or not _CODE.match(lot_number):
         raise RefusedError("stock: give a product name and a lot number (letters, digits, .-_)")
     if quantity <= 0:
@@ -130,6 +157,7 @@ def receive_stock(
                 expiry_date=expiry_date,
                 quantity_received=quantity,
                 unit_volume_ul=unit_ul,
+                mg_per_ml=strength,
                 supplier=supplier,
                 received_at=uow.now(),
                 received_by_id=who.id,

@@ -110,6 +110,8 @@ class LotView:
     recalled: bool
     recall_reason: str | None
     supplier: str | None
+    mg_per_ml: float | None = None
+    """mg of the active ingredient per mL of the product, recorded when received."""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -80,9 +80,9 @@ def _seed(engine: Any) -> None:
         ("DMAE", "DM-1", 300, 5.0, "VD"),
     ]
     for product, lot, days, volume, vial in lots:
-        stock.receive_stock(
-            scoped(), DR, products[product], lot, today + timedelta(days=days), 5, volume
-        )
+        strength = 160.0 if product == "Tefamin" else None  # 240 mg in 1.5 mL
+        expiry = today + timedelta(days=days)
+        stock.receive_stock(scoped(), DR, products[product], lot, expiry, 5, volume, None, strength)
         if vial:
             stock.open_vial(scoped(), DR, product, lot, vial)
 

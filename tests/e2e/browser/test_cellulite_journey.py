@@ -25,6 +25,12 @@ def _add_patient(page: Any, base: str) -> None:
     submit(page, "Add the patient", r"/app/patients/\d+$")
     assert page.get_by_role("heading", name="Testarossa, Maria").is_visible()
     assert_accessible(page)
+    # the weight, which the anaesthetic's lidocaine maximum (4.5 mg/kg) needs at charting
+    page.get_by_label("Kind").select_option("body_weight_kg")
+    page.get_by_label("Value").fill("62")
+    page.get_by_role("button", name="Add", exact=True).click()
+    page.wait_for_load_state()
+    assert "body weight" in page.locator("#measurements").inner_text()
 
 
 def _plan_course(page: Any) -> None:

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -46,6 +47,8 @@ class LotRow(Base):
     expiry_date: Mapped[date] = mapped_column(Date, nullable=False)
     quantity_received: Mapped[int] = mapped_column(Integer, nullable=False)
     unit_volume_ul: Mapped[int] = mapped_column(Integer, nullable=False)
+    mg_per_ml: Mapped[float | None] = mapped_column(Float, nullable=True)
+    """mg of the active ingredient per mL of the product, as received (label strength)."""
     supplier: Mapped[str | None] = mapped_column(String(200), nullable=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     received_by_id: Mapped[int] = practitioner_fk()

@@ -81,6 +81,7 @@ SKIN_SITES: Final[dict[str, tuple[str, str]]] = {
 MEASURES: Final[dict[str, tuple[str, str, str]]] = {
     # measure -> (system, code, display); only LOINC/SNOMED codes found in public material
     "waist_circumference_cm": (LOINC, "8280-0", "Waist Circumference at umbilicus by Tape measure"),
+    "body_weight_kg": (LOINC, "29463-7", "Body weight"),
     "thigh_circumference_cm": (
         SNOMED,
         "413171006",

@@ -282,16 +282,22 @@ def phase_timing(phase: Phase) -> JSON:
     return {"repeat": repeat}
 
 
+def _min_interval(phase: Phase) -> JSON:
+    if phase.min_interval_months is not None:
+        return extension(
+            extension_url("min-interval-months"),
+            valueDuration=quantity(phase.min_interval_months, "months"),
+        )
+    return extension(
+        extension_url("min-days-between"), valueDuration=quantity(phase.min_days or 0, "days")
+    )
+
+
 def phase_action(protocol: Protocol, index: int, phase: Phase, rules: list[JSON]) -> JSON:
     """A phase: its timing, the minimum gap, and one sub-action per area rule."""
     out: JSON = {
         "id": phase.name,
-        "extension": [
-            extension(
-                extension_url("min-days-between"),
-                valueDuration=quantity(phase.min_days_between, "days"),
-            )
-        ],
+        "extension": [_min_interval(phase)],
         "title": f"{phase.name} phase",
         "code": [concept(coding(PLAN_ACTION_SYSTEM, "phase", "Phase of sessions"))],
         "timingTiming": phase_timing(phase),

@@ -74,9 +74,7 @@ def render_protocol(p: Protocol) -> None:
             if ph.interval_days
             else f"{ph.interval_months} calendar month(s)"
         )
-        phases.add_row(
-            ph.name, length, interval, str(ph.min_days_between), _src(ph.source, ph.note)
-        )
+        phases.add_row(ph.name, length, interval, ph.min_interval_text(), _src(ph.source, ph.note))
     c.print(phases)
     reactions = Table(
         "reaction", "usual (min)", "max (min)", "condition", "source", title="Expected reactions"

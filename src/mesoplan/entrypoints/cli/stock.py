@@ -38,6 +38,12 @@ def receive(
     agent_class: str | None = typer.Option(None, "--class", help="Agent class, e.g. xanthine."),
     diluent: bool = typer.Option(False, "--diluent", help="Water or diluent, not a drug."),
     supplier: str | None = typer.Option(None, "--supplier"),
+    mg_per_ml: float | None = typer.Option(
+        None,
+        "--mg-per-ml",
+        help="mg of the active ingredient per mL (the label strength, e.g. 160 for 240 mg "
+        "in 1.5 mL); charting totals mg from it.",
+    ),
     as_: AsOpt = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
@@ -48,14 +54,15 @@ def receive(
     day = parse_date(expiry, "--expiry")
     with records_errors():
         view = stock.receive_stock(
-            open_uow(), actor(as_), spec, lot, day, quantity, volume_ml, supplier
+            open_uow(), actor(as_), spec, lot, day, quantity, volume_ml, supplier, mg_per_ml
         )
+    strength = f", {view.mg_per_ml:g} mg/mL" if view.mg_per_ml is not None else ""
     emit(
         view,
         fmt,
         [
             f"lot {view.lot_number} of {view.product}: {view.quantity_received} x "
-            f"{view.unit_volume_ml:g} mL, expires {view.expiry_date}"
+            f"{view.unit_volume_ml:g} mL{strength}, expires {view.expiry_date}"
         ],
     )
 

@@ -79,3 +79,20 @@ def many(form: Mapping[str, Any], name: str) -> list[str]:
         return []
     values = value if isinstance(value, list) else [value]
     return [str(v).strip() for v in values if str(v).strip()]
+
+
+OVERRIDE_PREFIX = "override."
+MAX_OVERRIDES = 20
+
+
+def overrides(form: Mapping[str, Any]) -> dict[str, str]:
+    """The reasons given to override stops: fields ``override.<rule or rule:subject>``
+    (an empty reason respects the stop)."""
+    out: dict[str, str] = {}
+    for key in form:
+        reason = text(form, key) if key.startswith(OVERRIDE_PREFIX) else None
+        if reason is not None:
+            out[key[len(OVERRIDE_PREFIX) :]] = reason
+    if len(out) > MAX_OVERRIDES:
+        raise RefusedError(f"at most {MAX_OVERRIDES} overrides at once, got {len(out)}")
+    return out

@@ -46,6 +46,7 @@ def receive_lot(body: LotCreate, ctx: StockWriter, response: Response) -> LotRea
         body.quantity,
         body.unit_volume_ml,
         body.supplier,
+        body.mg_per_ml,
     )
     response.headers["Location"] = f"/stock/lots/{view.id}"
     return etags.with_etag(response, LotRead.model_validate(view))

@@ -23,6 +23,7 @@ class LotCreate(BaseModel):
         quantity=10,
         unit_volume_ml=10.0,
         supplier="Farmaceutici Srl",
+        mg_per_ml=24.0,
     )
 
     product: str = Field(min_length=1, max_length=200)
@@ -34,6 +35,14 @@ class LotCreate(BaseModel):
     quantity: int = Field(ge=1, le=100_000)
     unit_volume_ml: float = Field(gt=0, le=10_000, allow_inf_nan=False)
     supplier: str | None = Field(None, max_length=200)
+    mg_per_ml: float | None = Field(
+        None,
+        gt=0,
+        le=1000,
+        allow_inf_nan=False,
+        description="mg of the active ingredient per mL of the product (the label strength); "
+        "charting totals mg from it against the protocol's maxima",
+    )
 
 
 class LotRead(BaseModel):
@@ -49,6 +58,7 @@ class LotRead(BaseModel):
         recalled=False,
         recall_reason=None,
         supplier="Farmaceutici Srl",
+        mg_per_ml=24.0,
     )
 
     id: int
@@ -62,6 +72,7 @@ class LotRead(BaseModel):
     recalled: bool
     recall_reason: str | None
     supplier: str | None
+    mg_per_ml: float | None = None
 
 
 class VialCreate(BaseModel):

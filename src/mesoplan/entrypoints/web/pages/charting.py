@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, Response
 
-from ....domain.errors import MesoplanError
+from ....domain.errors import HardStop, MesoplanError
 from ....domain.record_errors import RefusedError
 from .. import chart, forms
 from ..context import PREFIX, Page, current_page
@@ -48,6 +48,7 @@ def _new_page(
         rows=ROWS_PER_INGREDIENT,
         now=_now(page),
         form=extra.pop("form", {}),
+        stops=extra.pop("stops", ()),
         **extra,
     )
 
@@ -126,9 +127,12 @@ async def record(page: PageDep, course_id: int) -> Response:
             details=_details(form, page.user.timezone),
             number=number,
             performed_at=forms.moment(form, "performed_at", page.user.timezone),
+            overrides=forms.overrides(form),
         )
     except MesoplanError as exc:
-        return _new_page(page, course_id, number, 422, error=str(exc), form=form)
+        stops = exc.keys if isinstance(exc, HardStop) else ()
+        asked = tuple(dict.fromkeys([*forms.overrides(form), *stops]))
+        return _new_page(page, course_id, number, 422, error=str(exc), form=form, stops=asked)
     return page.redirect(f"/sessions/{view.id}")
 
 

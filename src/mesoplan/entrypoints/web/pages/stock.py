@@ -53,6 +53,7 @@ async def receive(page: PageDep) -> Response:
             quantity,
             unit,
             supplier=forms.text(form, "supplier"),
+            mg_per_ml=forms.number(form, "mg_per_ml"),
         )
     except MesoplanError as exc:
         return _stock_page(page, 422, lot_error=str(exc), form=form)
