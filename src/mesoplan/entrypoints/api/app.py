@@ -28,6 +28,7 @@ from .routers import (
     sessions,
     stock,
 )
+from .security_headers import SecurityHeaders
 from .settings import ApiSettings
 from .state import AppState
 
@@ -75,4 +76,5 @@ def create_app(
     from ..web import mount_web  # the clinic's pages under /app (same use cases)
 
     mount_web(app, settings)
+    app.add_middleware(SecurityHeaders)  # the headers of every response, in one place
     return app
