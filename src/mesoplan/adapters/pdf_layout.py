@@ -120,7 +120,7 @@ def table(rows: Sequence[Sequence[Any]], widths: Sequence[float] | None = None) 
     ]
     if widths is None and cells:
         widths = [TABLE_WIDTH_PT / len(cells[0])] * len(cells[0])
-    t = Table(cells, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    t = Table(cells, colWidths=widths, repeatRows=1, hAlign="LEFT", splitInRow=1)
     t.setStyle(
         TableStyle(
             [
