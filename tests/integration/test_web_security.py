@@ -161,6 +161,8 @@ def _get_pages(site: Site) -> list[tuple[str, str]]:
 
 
 def test_every_response_carries_the_security_headers(site: Site) -> None:
+    from fastapi.testclient import TestClient
+
     from mesoplan.entrypoints.api.security_headers import (
         DOCUMENT_POLICY,
         PAGE_POLICY,
@@ -182,6 +184,15 @@ def test_every_response_carries_the_security_headers(site: Site) -> None:
     api.append(site.client.post("/auth/login", json={"username": DR, "password": "x" * 12}))
     for r in api:
         _expect_headers(r, DOCUMENT_POLICY)
+    app = site.client.app
+
+    @app.get("/broken-for-the-test")
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    failed = TestClient(app, raise_server_exceptions=False).get("/broken-for-the-test")
+    assert failed.status_code == 500
+    _expect_headers(failed, DOCUMENT_POLICY)
     static = site.client.get("/app/static/chart.js")
     assert static.status_code == 200
     _expect_headers(static, None, stored=True)
@@ -309,3 +320,43 @@ def test_each_page_asks_each_role_for_the_apis_permission(staff: Site) -> None:
     assert table[new_session, "assistant"] == table[new_session, "auditor"] == 403
     assert table["/app/patients/new", "auditor"] == 403
     assert table["/app/dashboard", "auditor"] == 200
+
+
+def test_processes_sharing_the_secret_key_accept_each_others_login_forms(site: Site) -> None:
+    """Behind one address: a login page from one process, its post to another."""
+    from fastapi.testclient import TestClient
+
+    from mesoplan.config import Settings
+    from mesoplan.entrypoints.api.app import create_app
+    from mesoplan.entrypoints.api.settings import ApiSettings
+    from mesoplan.services.accounts import PasswordPolicy
+
+    api = ApiSettings(passwords=PasswordPolicy(1, 8, 1), docs=False)
+
+    def process(key: str | None) -> TestClient:
+        app = create_app(Settings(secret_key=key), api, engine=site.engine)
+        return TestClient(app, follow_redirects=False)
+
+    first, second, other = process("shared"), process("shared"), process(None)
+    page = first.get("/app/login")
+    form = {"csrf_token": _csrf(page.text), "username": DR, "password": PASSWORD}
+    for client in (second, other):
+        client.cookies.set("mesoplan_login_csrf", first.cookies["mesoplan_login_csrf"])
+    assert other.post("/app/login", data=form).status_code == 403
+    assert second.post("/app/login", data=form).status_code == 303
+
+
+def test_the_page_table_in_the_docs_matches_the_routes() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location(
+        "docs_tables", root / "scripts/api_permissions.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = (root / "docs/web.md").read_text(encoding="utf-8")
+    assert "| GET | `/app/courses/{course_id}/sessions/new` | `sessions:chart` |" in text
+    assert module.updated_pages(text) == text, "docs/web.md is stale: run make docs"
