@@ -360,3 +360,23 @@ def test_the_page_table_in_the_docs_matches_the_routes() -> None:
     text = (root / "docs/web.md").read_text(encoding="utf-8")
     assert "| GET | `/app/courses/{course_id}/sessions/new` | `sessions:chart` |" in text
     assert module.updated_pages(text) == text, "docs/web.md is stale: run make docs"
+
+
+def test_the_api_docs_page_may_run_its_own_inline_script_and_no_other() -> None:
+    import base64
+    import hashlib
+
+    from fastapi.testclient import TestClient
+
+    from mesoplan.config import Settings
+    from mesoplan.entrypoints.api.app import create_app
+
+    r = TestClient(create_app(Settings(database_url="sqlite://"))).get("/docs")
+    assert r.status_code == 200
+    inline = re.findall(r"<script>(.*?)</script>", r.text, re.S)
+    assert len(inline) == 1
+    digest = base64.b64encode(hashlib.sha256(inline[0].encode()).digest()).decode()
+    policy = r.headers["content-security-policy"]
+    script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
+    assert script_src.split()[1:] == ["'self'", "https://cdn.jsdelivr.net", f"'sha256-{digest}'"]
+    assert "frame-ancestors 'none'" in policy and r.headers["cache-control"] == "no-store"
