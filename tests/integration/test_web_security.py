@@ -301,6 +301,7 @@ def test_each_page_asks_each_role_for_the_apis_permission(staff: Site) -> None:
                 continue
             if not allowed(permission, role):
                 assert r.status_code == 403, (path, role, r.status_code)
+                assert f"needs {permission}" in r.text and "role='alert'" in r.text
                 continue
             assert r.status_code == 200, (path, role, r.status_code)
             if not r.headers["content-type"].startswith("text/html"):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
@@ -21,6 +20,7 @@ from .context import (
     Web,
     make_templates,
 )
+from .routing import problem_page
 
 if TYPE_CHECKING:
     from ...config import Settings
@@ -37,21 +37,12 @@ def _login_redirect(request: Request, exc: Exception) -> Response:
 
 
 def _csrf_failed(request: Request, exc: Exception) -> Response:
-    return HTMLResponse(
-        "<!doctype html><html lang='en'><title>Form expired</title><main><h1>Form expired</h1>"
-        "<p>This form was not sent from this session. Go back, reload the page and try "
-        "again.</p></main></html>",
-        status_code=403,
-    )
+    message = "This form was not sent from this session. Go back, reload the page and try again."
+    return problem_page("Form expired", message, 403)
 
 
 def _forbidden(request: Request, exc: Exception) -> Response:
-    return HTMLResponse(
-        "<!doctype html><html lang='en'><title>Not allowed</title><main><h1>Not allowed</h1>"
-        f"<p>{escape(str(exc))}.</p>"
-        f"<p><a href='{PREFIX}/dashboard'>Dashboard</a></p></main></html>",
-        status_code=403,
-    )
+    return problem_page("Not allowed", f"{exc}.", 403)
 
 
 def _home() -> Response:

@@ -142,7 +142,8 @@ class Page:
 
     def require(self, permission: str) -> None:
         if not self.user.can(permission):
-            raise Forbidden(f"a {self.user.role.replace('_', ' ')} may not do this")
+            role = self.user.role.replace("_", " ")
+            raise Forbidden(f"your role ({role}) may not do this: it needs {permission}")
 
     @property
     def actor(self) -> str:
