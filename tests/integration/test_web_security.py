@@ -21,6 +21,8 @@ site = test_web_pages.site  # the same fixture: the clinic, its stock, a client 
 MARKUP = '<font color="red" size="28">X</font> <a href="javascript:app.alert(1)">L</a>'
 IMAGE = '<img src="docs/screenshots/dashboard.png" width="200" height="120"/>'
 PLAIN = "a<b & c"
+PRODUCT = '<font size="28">Tef</font> & <a href="javascript:x()">amin</a>'
+"""A product name is free text (lot numbers and vial codes are letters, digits, .-_)."""
 ZONES = ["thigh-left-lateral", "thigh-right-lateral"]
 
 
@@ -63,6 +65,11 @@ def _hostile_records(site: Site) -> dict[str, str]:
     r = site.client.post("/app/patients", data=person)
     assert r.status_code == 303, r.text
     patient_id = int(r.headers["location"].rsplit("/", 1)[1])
+    lot = {"csrf_token": csrf, "product": PRODUCT, "kind": "drug", "lot_number": "TF-MARK"}
+    lot |= {"active_ingredient": "aminophylline", "agent_class": "xanthine", "quantity": "5"}
+    lot |= {"unit_volume_ml": "1.5", "expiry_date": "2030-01-01"}
+    r = site.client.post("/app/stock/lots", data=lot)
+    assert r.status_code == 303, re.findall(r"alert.{0,300}", r.text, re.S)
     course = {"csrf_token": csrf, "protocol": "clinic-cell@1.0.0", "zone": ZONES}
     r = site.client.post(f"/app/patients/{patient_id}/courses", data=course)
     assert r.status_code == 303, r.text
@@ -74,7 +81,8 @@ def _hostile_records(site: Site) -> dict[str, str]:
         "notes": f"{MARKUP}\n{PLAIN}\n{IMAGE}",
     }
     course_id = course_url.rsplit("/", 1)[1]
-    r = site.client.post(f"/app/courses/{course_id}/sessions", data=_mix(csrf, "TF-NEW") | details)
+    mix = _mix(csrf, "TF-MARK") | {"use-0_0-lot": f"{PRODUCT}|TF-MARK"}
+    r = site.client.post(f"/app/courses/{course_id}/sessions", data=mix | details)
     assert r.status_code == 303, re.findall(r"alert.{0,400}", r.text, re.S)
     session_url = r.headers["location"]
     assert site.client.post(f"{session_url}/sign", data={"csrf_token": csrf}).status_code == 303
@@ -100,7 +108,7 @@ def test_markup_in_every_free_text_field_prints_as_text_in_every_pdf(site: Site)
     expected = {
         "plan": [MARKUP, PLAIN],  # the protocol title; the patient's names in the header
         "consent": [MARKUP, IMAGE, PLAIN],
-        "record": [MARKUP, IMAGE, PLAIN],
+        "record": [MARKUP, IMAGE, PLAIN, PRODUCT],
     }
     for name, url in documents.items():
         r = site.client.get(url)
