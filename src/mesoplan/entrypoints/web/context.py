@@ -58,10 +58,6 @@ class Identity:
     def can_chart(self) -> bool:
         return self.can("sessions:chart")
 
-    @property
-    def can_write(self) -> bool:
-        return self.role != "auditor"
-
 
 class AuthBackend:
     """How the pages log in and recognise a user; the API's accounts do the work."""
