@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,10 @@ class Settings:
     ``..._PARALLELISM``; default argon2-cffi's: keep them in production, cheap ones only in
     tests); ``api_docs`` (``MESOPLAN_API_DOCS``, ``0`` hides ``/docs``); ``api_auth_cache_s``
     (``MESOPLAN_API_AUTH_CACHE_S``, default 5; 0 asks the database on every request).
+
+    ``secret_key`` (``MESOPLAN_SECRET_KEY``): the key the web pages sign their login
+    forms with; unset, each process draws a random one at start (set the same key on
+    every process behind one address).
     """
 
     protocol_path: tuple[Path, ...] = ()
@@ -76,6 +80,7 @@ class Settings:
     api_argon2_parallelism: int = 4
     api_docs: bool = True
     api_auth_cache_s: float = 5.0
+    secret_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -95,6 +100,7 @@ class Settings:
             api_argon2_parallelism=_number(env, "MESOPLAN_API_ARGON2_PARALLELISM", 4),
             api_docs=env.get("MESOPLAN_API_DOCS", "1") != "0",
             api_auth_cache_s=float(_number(env, "MESOPLAN_API_AUTH_CACHE_S", 5.0)),
+            secret_key=env.get("MESOPLAN_SECRET_KEY") or None,
         )
 
     def resolved_data_dir(self) -> Path:

@@ -92,7 +92,7 @@ def log_in(site: Site, username: str = DR) -> str:
         data={"csrf_token": _csrf(page.text), "username": username, "password": PASSWORD},
     )
     assert r.status_code == 303, r.text
-    return _csrf(site.client.get("/app/patients/new").text)
+    return _csrf(site.client.get("/app/dashboard").text)
 
 
 def _patient(site: Site, csrf: str) -> int:

@@ -34,8 +34,10 @@ def test_every_variable_is_read() -> None:
         "MESOPLAN_API_ARGON2_PARALLELISM": "1",
         "MESOPLAN_API_DOCS": "0",
         "MESOPLAN_API_AUTH_CACHE_S": "0",
+        "MESOPLAN_SECRET_KEY": "a shared signing key",
     }
     s = Settings.from_env(env)
+    assert s.secret_key == "a shared signing key" and "signing key" not in repr(s)
     assert s.protocol_path == (Path("/a"), Path("/b"))
     assert s.resolved_database_url() == "postgresql+psycopg://x@h/db"
     assert s.resolved_data_dir() == Path("/tmp/mp")

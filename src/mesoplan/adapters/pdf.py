@@ -6,7 +6,8 @@ Inputs are plain documents: the plan's JSON (docs/plan-json.md), the calendar's 
 (docs/calendar.md), a session's charted points and products as dicts. Output is
 deterministic (reportlab's invariant mode): the same input gives the same bytes.
 Maps are vector drawings at a fixed scale per zone, points coloured by status with a
-shape cue (a cross for skipped, a ring for moved or added).
+shape cue (a cross for skipped, a ring for moved or added). Every text, stored or not,
+goes through :mod:`.pdf_text`: it is shown, never read as markup.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from ..domain.protocol import Protocol
 from .pdf_layout import DocumentHeader, build, maps, styles, table, zone_drawing
+from .pdf_text import markup
 
 __all__ = [
     "DocumentHeader",
@@ -27,9 +29,10 @@ __all__ = [
 
 
 def _p(text: str, style: str = "Normal") -> Any:
+    """A paragraph that shows ``text`` as it is: stored text never acts as markup."""
     from reportlab.platypus import Paragraph
 
-    return Paragraph(text, styles()[style])
+    return Paragraph(markup(text), styles()[style])
 
 
 def _gap(points: float) -> Any:

@@ -1,5 +1,6 @@
 """Page layout for the PDF documents: the header and footer on every page, tables, and
-injection maps as vector drawings (reportlab)."""
+injection maps as vector drawings (reportlab). Every text is set through
+:mod:`.pdf_text`, so stored text is shown and never read as markup."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+from .pdf_text import markup, plain
 
 STATUS_RGB = {
     "planned": (0.12, 0.37, 0.66),
@@ -33,15 +36,31 @@ class DocumentHeader:
 
 @cache
 def styles() -> Any:
-    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.enums import TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 
     styles = getSampleStyleSheet()
     styles["Normal"].fontSize = 9.5
     styles["Normal"].leading = 12.5
+    styles.add(ParagraphStyle("Cell", styles["Normal"], fontSize=8.5, leading=10.5))
+    styles.add(ParagraphStyle("HeadCell", styles["Cell"], fontName="Helvetica-Bold"))
+    styles.add(ParagraphStyle("Margin", styles["Normal"], fontSize=8, leading=9.5))
+    styles.add(ParagraphStyle("MarginRight", styles["Margin"], alignment=TA_RIGHT))
     return styles
 
 
 MARGIN_CM = 1.8
+TABLE_WIDTH_PT = 480.0
+"""Tables fill the text width of A4 within the margins (about 493 pt)."""
+
+
+def _margin_text(canvas: Any, text: str, x: float, y: float, width: float, right: bool) -> None:
+    """One line of the page's margin (it may wrap, never overflows the page)."""
+    from reportlab.platypus import Paragraph
+
+    p = Paragraph(markup(text), styles()["MarginRight" if right else "Margin"])
+    _, height = p.wrapOn(canvas, width, 40)
+    p.drawOn(canvas, x, y - height + 8)
 
 
 def _decorate(header: DocumentHeader) -> Any:
@@ -50,15 +69,16 @@ def _decorate(header: DocumentHeader) -> Any:
     from reportlab.lib.units import cm
 
     left, right, top, bottom = MARGIN_CM * cm, A4[0] - MARGIN_CM * cm, A4[1] - 1.2 * cm, cm
+    half = (right - left) / 2
 
     def decorate(canvas: Any, document: Any) -> None:
         canvas.saveState()
-        canvas.setFont("Helvetica", 8)
-        canvas.drawString(left, top, f"{header.clinic} · {header.title}")
-        canvas.drawRightString(right, top, f"{header.patient} (born {header.birth_date})")
-        canvas.drawRightString(right, bottom, f"page {document.page}")
+        _margin_text(canvas, f"{header.clinic} · {header.title}", left, top, half, False)
+        who = f"{header.patient} (born {header.birth_date})"
+        _margin_text(canvas, who, left + half, top, half, True)
+        _margin_text(canvas, f"page {document.page}", left + half, bottom, half, True)
         if header.reference:
-            canvas.drawString(left, bottom, header.reference)
+            _margin_text(canvas, header.reference, left, bottom, half, False)
         canvas.restoreState()
 
     return decorate
@@ -92,14 +112,18 @@ def build(header: DocumentHeader, story: list[Any]) -> bytes:
 
 def table(rows: Sequence[Sequence[Any]], widths: Sequence[float] | None = None) -> Any:
     from reportlab.lib import colors
-    from reportlab.platypus import Table, TableStyle
+    from reportlab.platypus import Paragraph, Table, TableStyle
 
-    t = Table([list(r) for r in rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
+    cells = [
+        [Paragraph(markup(c), styles()["HeadCell" if i == 0 else "Cell"]) for c in r]
+        for i, r in enumerate(rows)
+    ]
+    if widths is None and cells:
+        widths = [TABLE_WIDTH_PT / len(cells[0])] * len(cells[0])
+    t = Table(cells, colWidths=widths, repeatRows=1, hAlign="LEFT", splitInRow=1)
     t.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8.5),
-                ("FONT", (0, 1), (-1, -1), "Helvetica", 8.5),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.92, 0.94)),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.grey),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -140,7 +164,7 @@ def zone_drawing(zone: Mapping[str, Any], points: Sequence[Mapping[str, Any]]) -
     for p in points:
         x, y = pad + (float(p["x_cm"]) - x0) * k, pad + (float(p["y_cm"]) - y0) * k
         _marker(d, str(p.get("status", "planned")), x, y, r)
-    title = f"{zone.get('title') or zone['zone']} · {len(points)} points"
+    title = plain(f"{zone.get('title') or zone['zone']} · {len(points)} points")
     d.add(String(pad, h * k + 2 * pad + 2, title, fontName="Helvetica", fontSize=7.5))
     return d
 

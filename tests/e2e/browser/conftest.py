@@ -141,17 +141,26 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
+def is_csp_violation(text: str) -> bool:
+    """Whether a console message is Chromium reporting a Content-Security-Policy refusal."""
+    return "Content Security Policy" in text or "Content-Security-Policy" in text
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    """A tablet-sized page (768 x 1024, portrait)."""
+    """A tablet-sized page (768 x 1024, portrait). Afterwards: no JavaScript error, and no
+    Content-Security-Policy violation reported on Chromium's console."""
     context = browser.new_context(viewport={"width": 768, "height": 1024})
     context.set_default_timeout(15_000)
     pg = context.new_page()
     errors: list[str] = []
+    csp: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("console", lambda m: csp.append(m.text) if is_csp_violation(m.text) else None)
     yield pg
     context.close()
     assert not errors, f"JavaScript errors: {errors}"
+    assert not csp, f"Content-Security-Policy violations: {csp}"
 
 
 def log_in(page: Any, base: str, username: str = DR) -> None:
@@ -163,9 +172,10 @@ def log_in(page: Any, base: str, username: str = DR) -> None:
 
 
 def check_accessibility(page: Any) -> list[dict[str, Any]]:
-    """axe-core on the current page: the serious and critical violations."""
+    """axe-core on the current page: the serious and critical violations. axe is
+    evaluated through the DevTools protocol: the page's policy lets no inline script in."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
+        page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
     )

@@ -28,6 +28,7 @@ from .routers import (
     sessions,
     stock,
 )
+from .security_headers import SecurityHeaders
 from .settings import ApiSettings
 from .state import AppState
 
@@ -75,4 +76,13 @@ def create_app(
     from ..web import mount_web  # the clinic's pages under /app (same use cases)
 
     mount_web(app, settings)
+    _add_security_headers(app)
     return app
+
+
+def _add_security_headers(app: FastAPI) -> None:
+    """The headers of every answer, in one place: :class:`SecurityHeaders` wraps the whole
+    middleware stack, the server-error handler too, so a 500 carries them as well
+    (``add_middleware`` would put it inside that handler)."""
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeaders(build())  # type: ignore[method-assign]

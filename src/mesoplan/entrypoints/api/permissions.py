@@ -40,9 +40,10 @@ def allowed(permission: str, role: str) -> bool:
     return role in PERMISSIONS[permission][0]
 
 
-def _permission_of(dependant: Any) -> str | None:
+def permission_of(dependant: Any) -> str | None:
+    """The permission a route's dependencies ask for (``allow`` and the pages')."""
     for dep in dependant.dependencies:
-        found = getattr(dep.call, "permission", None) or _permission_of(dep)
+        found = getattr(dep.call, "permission", None) or permission_of(dep)
         if found:
             return str(found)
     return None
@@ -54,7 +55,7 @@ def _walk(routes: list[Any], prefix: str, inherited: str | None) -> list[tuple[s
         if isinstance(route, APIRoute):
             if not route.include_in_schema:
                 continue
-            perm = _permission_of(route.dependant) or inherited or "public"
+            perm = permission_of(route.dependant) or inherited or "public"
             out.extend((m, prefix + route.path, perm) for m in sorted(route.methods or ()))
         elif hasattr(route, "original_router"):
             ctx = route.include_context

@@ -1,8 +1,9 @@
 """What every page needs: the templates, a unit of work for the signed-in user, the user.
 
-The browser keeps the login token in an HttpOnly, SameSite=Lax cookie; every form that
-changes something carries a CSRF token derived from that login token (an HMAC), checked
-on POST. HTMX requests send it as the ``X-CSRF-Token`` header.
+The browser keeps the login token in an HttpOnly, SameSite=Lax cookie (named with the
+``__Host-`` prefix over HTTPS); every form that changes something carries a CSRF token
+derived from that login token (an HMAC), checked on POST. HTMX requests send it as the
+``X-CSRF-Token`` header. The login form has a signed token of its own (:mod:`.login_csrf`).
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -27,6 +29,9 @@ PREFIX = "/app"
 """Every page lives under this path; the REST API has the rest."""
 SESSION_COOKIE = "mesoplan_session"
 LOGIN_CSRF_COOKIE = "mesoplan_login_csrf"
+HOST_PREFIX = "__Host-"
+"""Over HTTPS the cookies are ``__Host-`` cookies: Secure, Path=/, no Domain, so a
+neighbouring subdomain cannot set them."""
 
 
 @dataclass(frozen=True)
@@ -52,10 +57,6 @@ class Identity:
     @property
     def can_chart(self) -> bool:
         return self.can("sessions:chart")
-
-    @property
-    def can_write(self) -> bool:
-        return self.role != "auditor"
 
 
 class AuthBackend:
@@ -93,6 +94,16 @@ class Web:
     auth: AuthBackend
     templates: Jinja2Templates
     secure_cookies: bool = False
+    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+    """Signs the login forms: ``MESOPLAN_SECRET_KEY``, or drawn at random per process."""
+
+    def secure(self, request: Request) -> bool:
+        """Whether cookies are Secure (and ``__Host-`` named): over HTTPS, or when asked."""
+        return self.secure_cookies or request.url.scheme == "https"
+
+    def cookie(self, request: Request, name: str) -> str:
+        """The name a cookie goes by on this request."""
+        return HOST_PREFIX + name if self.secure(request) else name
 
 
 def web_of(request: Request) -> Web:
@@ -102,10 +113,6 @@ def web_of(request: Request) -> Web:
 
 def csrf_for(token: str) -> str:
     return hmac.new(token.encode(), b"mesoplan-csrf", hashlib.sha256).hexdigest()
-
-
-def new_login_csrf() -> str:
-    return secrets.token_urlsafe(24)
 
 
 @dataclass
@@ -131,7 +138,8 @@ class Page:
 
     def require(self, permission: str) -> None:
         if not self.user.can(permission):
-            raise Forbidden(f"a {self.user.role.replace('_', ' ')} may not do this")
+            role = self.user.role.replace("_", " ")
+            raise Forbidden(f"your role ({role}) may not do this: it needs {permission}")
 
     @property
     def actor(self) -> str:
@@ -170,11 +178,42 @@ class Page:
 async def current_page(request: Request) -> Page:
     """FastAPI dependency: the signed-in user's page, or a redirect to the login page."""
     web = web_of(request)
-    token = request.cookies.get(SESSION_COOKIE)
+    token = request.cookies.get(web.cookie(request, SESSION_COOKIE))
     user = web.auth.identify(token) if token else None
     if user is None or token is None:
         raise LoginRequired()
     return Page(request, web, user, token)
+
+
+def page_needing(permission: str) -> Callable[[Request], Awaitable[Page]]:
+    """FastAPI dependency: the signed-in user's page when their role holds ``permission``
+    of the API's table (:data:`~mesoplan.entrypoints.api.permissions.PERMISSIONS`),
+    else a 403 page. The permission is on the dependency, so the page table can be read
+    from the routes (``page_permissions``)."""
+    from ..api.permissions import PERMISSIONS
+
+    if permission not in PERMISSIONS:
+        raise KeyError(permission)
+
+    async def dependency(request: Request) -> Page:
+        page = await current_page(request)
+        page.require(permission)
+        return page
+
+    dependency.permission = permission  # type: ignore[attr-defined]
+    return dependency
+
+
+Reader = Annotated[Page, Depends(page_needing("records:read"))]
+PatientWriter = Annotated[Page, Depends(page_needing("patients:write"))]
+StockWriter = Annotated[Page, Depends(page_needing("stock:write"))]
+ReactionWriter = Annotated[Page, Depends(page_needing("reactions:write"))]
+ProtocolWriter = Annotated[Page, Depends(page_needing("protocols:write"))]
+Planner = Annotated[Page, Depends(page_needing("plans:write"))]
+Charter = Annotated[Page, Depends(page_needing("sessions:chart"))]
+Signer = Annotated[Page, Depends(page_needing("sessions:sign"))]
+Cosigner = Annotated[Page, Depends(page_needing("sessions:cosign"))]
+Recaller = Annotated[Page, Depends(page_needing("recall:write"))]
 
 
 def make_templates() -> Jinja2Templates:

@@ -4,21 +4,20 @@ signature and addenda."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from ....domain.errors import HardStop, MesoplanError
 from ....domain.record_errors import RefusedError
 from .. import chart, forms
-from ..context import PREFIX, Page, current_page
+from ..context import PREFIX, Charter, Cosigner, Page, ReactionWriter, Reader, Signer
 from ..routing import WebRoute
 
 router = APIRouter(route_class=WebRoute)
-PageDep = Annotated[Page, Depends(current_page)]
 ROWS_PER_INGREDIENT = 2
 """Each ingredient may come from two lots (a second lot when the first runs out)."""
 
@@ -54,7 +53,7 @@ def _new_page(
 
 
 @router.get("/courses/{course_id}/sessions/new", response_class=HTMLResponse)
-def new_session(page: PageDep, course_id: int, number: int | None = None) -> HTMLResponse:
+def new_session(page: Charter, course_id: int, number: int | None = None) -> HTMLResponse:
     return _new_page(page, course_id, number)
 
 
@@ -112,10 +111,9 @@ def _details(form: dict[str, Any], zone: str) -> Any:
 
 
 @router.post("/courses/{course_id}/sessions", response_model=None)
-async def record(page: PageDep, course_id: int) -> Response:
+async def record(page: Charter, course_id: int) -> Response:
     from ....services.sessions import record_session
 
-    page.require("sessions:chart")
     form = await page.form()
     number = forms.integer(form, "number")
     try:
@@ -172,7 +170,7 @@ def _chart_page(
 
 @router.get("/sessions/{session_id}", response_class=HTMLResponse)
 def session(
-    page: PageDep, session_id: int, point: str | None = None, reaction: int | None = None
+    page: Reader, session_id: int, point: str | None = None, reaction: int | None = None
 ) -> HTMLResponse:
     if page.is_htmx and point:
         return _chart_page(page, session_id, point, fragment=True)
@@ -180,10 +178,9 @@ def session(
 
 
 @router.post("/sessions/{session_id}/points", response_model=None)
-async def mark(page: PageDep, session_id: int) -> Response:
+async def mark(page: Charter, session_id: int) -> Response:
     from ....services.point_marks import mark_point
 
-    page.require("sessions:chart")
     form = await page.form()
     point = forms.text(form, "point", required=True) or ""
     try:
@@ -206,10 +203,9 @@ async def mark(page: PageDep, session_id: int) -> Response:
 
 
 @router.post("/sessions/{session_id}/area", response_model=None)
-async def mark_area(page: PageDep, session_id: int) -> Response:
+async def mark_area(page: Charter, session_id: int) -> Response:
     from ....services.point_marks import mark_area as mark
 
-    page.require("sessions:chart")
     form = await page.form()
     try:
         x, y = forms.number(form, "x_cm", True), forms.number(form, "y_cm", True)
@@ -232,10 +228,9 @@ async def mark_area(page: PageDep, session_id: int) -> Response:
 
 
 @router.post("/sessions/{session_id}/all-done", response_model=None)
-async def all_done(page: PageDep, session_id: int) -> Response:
+async def all_done(page: Charter, session_id: int) -> Response:
     from ....services.point_marks import mark_all_done
 
-    page.require("sessions:chart")
     await page.form()
     try:
         mark_all_done(page.uow(), page.actor, session_id)
@@ -245,10 +240,9 @@ async def all_done(page: PageDep, session_id: int) -> Response:
 
 
 @router.post("/sessions/{session_id}/sign", response_model=None)
-async def sign(page: PageDep, session_id: int) -> Response:
+async def sign(page: Signer, session_id: int) -> Response:
     from ....services.signing import sign_session
 
-    page.require("sessions:sign")
     await page.form()
     try:
         sign_session(page.uow(), page.actor, session_id)
@@ -258,10 +252,9 @@ async def sign(page: PageDep, session_id: int) -> Response:
 
 
 @router.post("/sessions/{session_id}/cosign", response_model=None)
-async def cosign(page: PageDep, session_id: int) -> Response:
+async def cosign(page: Cosigner, session_id: int) -> Response:
     from ....services.signing import cosign_session
 
-    page.require("sessions:cosign")
     await page.form()
     try:
         cosign_session(page.uow(), page.actor, session_id)
@@ -271,10 +264,9 @@ async def cosign(page: PageDep, session_id: int) -> Response:
 
 
 @router.post("/sessions/{session_id}/addenda", response_model=None)
-async def addendum(page: PageDep, session_id: int) -> Response:
+async def addendum(page: Signer, session_id: int) -> Response:
     from ....services.signing import add_addendum
 
-    page.require("sessions:sign")
     form = await page.form()
     try:
         add_addendum(
@@ -289,10 +281,9 @@ DURATION_UNITS = {"min": 1.0, "h": 60.0, "days": 1440.0}
 
 
 @router.post("/sessions/{session_id}/reactions", response_model=None)
-async def reaction(page: PageDep, session_id: int) -> Response:
+async def reaction(page: ReactionWriter, session_id: int) -> Response:
     from ....services.reactions import record_reaction
 
-    page.require("reactions:write")
     form = await page.form()
     try:
         amount = forms.number(form, "duration")

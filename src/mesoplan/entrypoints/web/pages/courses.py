@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from .. import chart
-from ..context import Page, current_page
+from ..context import Reader
 from ..routing import WebRoute
 
 router = APIRouter(route_class=WebRoute)
-PageDep = Annotated[Page, Depends(current_page)]
 
 
 @router.get("/courses/{course_id}", response_class=HTMLResponse)
-def course(page: PageDep, course_id: int) -> HTMLResponse:
+def course(page: Reader, course_id: int) -> HTMLResponse:
     from ....services.courses import show_course
     from ....services.overview import course_plan, patient_record
 

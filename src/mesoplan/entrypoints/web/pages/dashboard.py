@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from ..context import Page, current_page
+from ..context import Reader
 from ..routing import WebRoute
 
 router = APIRouter(route_class=WebRoute)
-PageDep = Annotated[Page, Depends(current_page)]
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
-def dashboard(page: PageDep) -> HTMLResponse:
+def dashboard(page: Reader) -> HTMLResponse:
     from ....services.overview import dashboard as load
 
     board = load(page.uow(), page.actor)

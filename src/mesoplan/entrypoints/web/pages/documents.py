@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import Response
 
-from ..context import Page, current_page
+from ..context import Page, Reader
 from ..routing import WebRoute
 
 router = APIRouter(route_class=WebRoute)
-PageDep = Annotated[Page, Depends(current_page)]
 
 
 def _pdf(data: bytes, name: str) -> Response:
@@ -37,7 +36,7 @@ def _header(page: Page, patient_id: int, title: str, reference: str) -> Any:
 
 
 @router.get("/courses/{course_id}/plan.pdf", response_model=None)
-def plan_pdf(page: PageDep, course_id: int) -> Response:
+def plan_pdf(page: Reader, course_id: int) -> Response:
     from ....adapters.pdf import course_plan_pdf
     from ....services.courses import show_course
     from ....services.overview import course_plan, course_schedule
@@ -51,7 +50,7 @@ def plan_pdf(page: PageDep, course_id: int) -> Response:
 
 
 @router.get("/courses/{course_id}/consent.pdf", response_model=None)
-def consent_pdf(page: PageDep, course_id: int) -> Response:
+def consent_pdf(page: Reader, course_id: int) -> Response:
     from ....adapters.pdf import consent_sheet_pdf
     from ....services.courses import show_course
     from ....services.session_store import protocol_of_course
@@ -64,7 +63,7 @@ def consent_pdf(page: PageDep, course_id: int) -> Response:
 
 
 @router.get("/sessions/{session_id}/record.pdf", response_model=None)
-def session_pdf(page: PageDep, session_id: int) -> Response:
+def session_pdf(page: Reader, session_id: int) -> Response:
     from ....adapters.pdf import session_record_pdf
     from ....services.overview import course_plan
     from ....services.session_views import session_points, show_session

@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from ....domain.errors import MesoplanError
 from .. import forms
-from ..context import Page, current_page
+from ..context import Page, PatientWriter, Reader
 from ..routing import WebRoute
 
 router = APIRouter(route_class=WebRoute)
-PageDep = Annotated[Page, Depends(current_page)]
 
 
 @router.get("/patients", response_class=HTMLResponse)
-def patients(page: PageDep, q: str = "") -> HTMLResponse:
+def patients(page: Reader, q: str = "") -> HTMLResponse:
     from ....services.patients import list_patients
 
     found = list_patients(page.uow(), page.actor, q.strip() or None)
@@ -29,7 +28,7 @@ def patients(page: PageDep, q: str = "") -> HTMLResponse:
 
 
 @router.get("/patients/new", response_class=HTMLResponse)
-def new_patient(page: PageDep) -> HTMLResponse:
+def new_patient(page: PatientWriter) -> HTMLResponse:
     return page.render("patient_new.html", form={}, error=None, **_choices())
 
 
@@ -52,10 +51,9 @@ def _history(form: dict[str, Any], zone: str) -> Any:
 
 
 @router.post("/patients", response_model=None)
-async def add_patient(page: PageDep) -> Response:
+async def add_patient(page: PatientWriter) -> Response:
     from ....services.patients import register_patient
 
-    page.require("patients:write")
     form = await page.form()
     try:
         birth = forms.day(form, "birth_date", required=True)
@@ -77,9 +75,10 @@ async def add_patient(page: PageDep) -> Response:
 
 
 @router.get("/patients/{patient_id}/outcomes.svg", response_model=None)
-def outcome_plot(page: PageDep, patient_id: int) -> Response:
+def outcome_plot(page: Reader, patient_id: int) -> Response:
     """The outcome plot as an image of its own, so the patient page does not wait for it;
-    its ETag follows the measurements, so an unchanged plot is not drawn again."""
+    its ETag follows the measurements, so a client that asks with ``If-None-Match`` is
+    not sent an unchanged plot again (browsers keep none: it is ``no-store``)."""
     from ....services.measurements import list_measurements
     from ....services.outcome_plots import outcome_plot as plot
 
@@ -88,7 +87,7 @@ def outcome_plot(page: PageDep, patient_id: int) -> Response:
         repr([(m.id, m.kind, m.value, m.site, m.taken_at.isoformat()) for m in rows]).encode()
     ).hexdigest()[:32]
     etag = f'"{digest}"'
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    headers = {"ETag": etag}
     if page.request.headers.get("If-None-Match") == etag:
         return Response(status_code=304, headers=headers)
     return Response(plot(page.uow(), patient_id), media_type="image/svg+xml", headers=headers)
@@ -113,15 +112,14 @@ def _patient_page(page: Page, patient_id: int, status: int = 200, **extra: Any) 
 
 
 @router.get("/patients/{patient_id}", response_class=HTMLResponse)
-def patient(page: PageDep, patient_id: int) -> HTMLResponse:
+def patient(page: Reader, patient_id: int) -> HTMLResponse:
     return _patient_page(page, patient_id)
 
 
 @router.post("/patients/{patient_id}/history", response_model=None)
-async def record_history(page: PageDep, patient_id: int) -> Response:
+async def record_history(page: PatientWriter, patient_id: int) -> Response:
     from ....services.patients import record_history as record
 
-    page.require("patients:write")
     form = await page.form()
     try:
         meds = tuple(
@@ -141,11 +139,10 @@ async def record_history(page: PageDep, patient_id: int) -> Response:
 
 
 @router.post("/patients/{patient_id}/measurements", response_model=None)
-async def add_measurement(page: PageDep, patient_id: int) -> Response:
+async def add_measurement(page: PatientWriter, patient_id: int) -> Response:
     from ....domain.outcomes import Measurement, parse_value
     from ....services.measurements import record_measurement
 
-    page.require("patients:write")
     form = await page.form()
     try:
         kind = forms.text(form, "kind", required=True) or ""

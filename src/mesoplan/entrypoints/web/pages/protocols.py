@@ -3,18 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from ....domain.errors import MesoplanError, ProtocolError
-from ..context import PREFIX, Page, current_page
+from ..context import PREFIX, Page, ProtocolWriter, Reader
 from ..protocol_source import find_protocol, protocols_for
 from ..routing import WebRoute
 
 router = APIRouter(route_class=WebRoute)
-PageDep = Annotated[Page, Depends(current_page)]
 MAX_UPLOAD_BYTES = 256 * 1024
 
 
@@ -23,12 +22,12 @@ def _list(page: Page, status: int = 200, **extra: Any) -> HTMLResponse:
 
 
 @router.get("/protocols", response_class=HTMLResponse)
-def protocols(page: PageDep) -> HTMLResponse:
+def protocols(page: Reader) -> HTMLResponse:
     return _list(page)
 
 
 @router.get("/protocols/{key}", response_class=HTMLResponse)
-def protocol(page: PageDep, key: str) -> HTMLResponse:
+def protocol(page: Reader, key: str) -> HTMLResponse:
     try:
         found = find_protocol(page, key)
     except MesoplanError as exc:
@@ -58,10 +57,9 @@ async def _upload_text(page: Page) -> tuple[str, str]:
 
 
 @router.post("/protocols", response_model=None)
-async def upload(page: PageDep) -> Response:
+async def upload(page: ProtocolWriter) -> Response:
     from ....domain.protocol_text import parse_protocol_text
 
-    page.require("protocols:write")
     await page.form()
     try:
         name, text = await _upload_text(page)

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from ....domain.errors import MesoplanError
 from .. import forms
-from ..context import Page, current_page
+from ..context import Reader, Recaller
 from ..routing import WebRoute
 
 router = APIRouter(route_class=WebRoute)
-PageDep = Annotated[Page, Depends(current_page)]
 
 
 @router.get("/recall", response_class=HTMLResponse)
-def find(page: PageDep, lot: str = "", vial: str = "") -> HTMLResponse:
+def find(page: Reader, lot: str = "", vial: str = "") -> HTMLResponse:
     from ....services.recall import who_received
 
     result, error = None, None
@@ -32,10 +29,9 @@ def find(page: PageDep, lot: str = "", vial: str = "") -> HTMLResponse:
 
 
 @router.post("/recall", response_model=None)
-async def recall(page: PageDep) -> Response:
+async def recall(page: Recaller) -> Response:
     from ....services.recall import recall as mark
 
-    page.require("recall:write")
     form = await page.form()
     lot, vial = forms.text(form, "lot"), forms.text(form, "vial")
     try:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from ....domain.errors import MesoplanError
 from .. import forms
-from ..context import Page, current_page
+from ..context import Page, Reader, StockWriter
 from ..routing import WebRoute
 
 router = APIRouter(route_class=WebRoute)
-PageDep = Annotated[Page, Depends(current_page)]
 
 
 def _stock_page(page: Page, status: int = 200, **extra: Any) -> HTMLResponse:
@@ -24,15 +23,14 @@ def _stock_page(page: Page, status: int = 200, **extra: Any) -> HTMLResponse:
 
 
 @router.get("/stock", response_class=HTMLResponse)
-def stock(page: PageDep) -> HTMLResponse:
+def stock(page: Reader) -> HTMLResponse:
     return _stock_page(page)
 
 
 @router.post("/stock/lots", response_model=None)
-async def receive(page: PageDep) -> Response:
+async def receive(page: StockWriter) -> Response:
     from ....services.stock import NewProduct, receive_stock
 
-    page.require("stock:write")
     form = await page.form()
     try:
         expiry = forms.day(form, "expiry_date", required=True)
@@ -61,10 +59,9 @@ async def receive(page: PageDep) -> Response:
 
 
 @router.post("/stock/vials", response_model=None)
-async def open_vial(page: PageDep) -> Response:
+async def open_vial(page: StockWriter) -> Response:
     from ....services.stock import open_vial as open_one
 
-    page.require("stock:write")
     form = await page.form()
     try:
         lot = forms.text(form, "lot", required=True) or ""
