@@ -16,7 +16,7 @@ from ..domain.safety import ScreeningResult, check_lot_expiry, check_vial_beyond
 from .corrections import correct_session, delete_session, refuse_if_signed
 from .courses import carried_overrides, keep_overrides
 from .patients import history_of
-from .session_store import point_rows, protocol_of_course, status_bytes
+from .session_store import protocol_of_course
 from .session_views import SessionView, session_view
 from .stock import find_lot
 from .unit_of_work import UnitOfWork
@@ -159,9 +159,8 @@ def record_session(
         stock = [*resolved, *([diluent] if diluent else [])]
         result = _screen(uow, course, protocol, at, stock, overrides or {})
         record = _record(protocol, draft, at, resolved, details)
-        row = uow.records.add(_session_row(course, who.id, number, record, details, uow.now()))
-        uow.flush()
-        uow.records.add_all(point_rows(row.id, record.delivery))
+        row = _session_row(course, who.id, number, record, details, uow.now())
+        uow.sessions.save_delivery(row, record.delivery)
         _add_uses(uow, row.id, resolved, [u.provides for u in record.mix], diluent)
         keep_overrides(uow, result, who.id, course_id=course_id, session_id=row.id)
         uow.flush()
@@ -204,7 +203,6 @@ def _session_row(
         performed_at=record.performed_at,
         practitioner_id=practitioner_id,
         planned_map_id=course.planned_map_id,
-        point_status=status_bytes(record.delivery),
         needle_gauge=details.needle_gauge,
         needle_length_mm=details.needle_length_mm,
         needle_lot=details.needle_lot,

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         RecordsRepository,
         StockRepository,
     )
+    from ..adapters.db.session_repository import SessionRepository
     from ..config import Settings
 
 
@@ -39,6 +40,7 @@ class UnitOfWork:
     people: PeopleRepository
     stock: StockRepository
     records: RecordsRepository
+    sessions: SessionRepository
 
     def __init__(
         self, sessions: sessionmaker[Session], clock: Callable[[], datetime] = utc_now
@@ -76,11 +78,13 @@ class UnitOfWork:
             RecordsRepository,
             StockRepository,
         )
+        from ..adapters.db.session_repository import SessionRepository
 
         self.session = self._sessions()
         self.people = PeopleRepository(self.session)
         self.stock = StockRepository(self.session)
         self.records = RecordsRepository(self.session)
+        self.sessions = SessionRepository(self.session)
         return self
 
     def __exit__(
