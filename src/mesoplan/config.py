@@ -53,7 +53,9 @@ class Settings:
     ``api_argon2_parallelism`` (``MESOPLAN_API_ARGON2_TIME_COST``, ``..._MEMORY_KIB``,
     ``..._PARALLELISM``; default argon2-cffi's: keep them in production, cheap ones only in
     tests); ``api_docs`` (``MESOPLAN_API_DOCS``, ``0`` hides ``/docs``); ``api_auth_cache_s``
-    (``MESOPLAN_API_AUTH_CACHE_S``, default 5; 0 asks the database on every request).
+    (``MESOPLAN_API_AUTH_CACHE_S``, default 5; 0 asks the database on every request);
+    ``audit_key_file`` (``MESOPLAN_AUDIT_KEY_FILE``): the clinics' audit keys (TOML, see
+    ``adapters.db.audit_keys``); unset, audit entries are unkeyed SHA-256.
     """
 
     protocol_path: tuple[Path, ...] = ()
@@ -66,6 +68,7 @@ class Settings:
     api_argon2_parallelism: int = 4
     api_docs: bool = True
     api_auth_cache_s: float = 5.0
+    audit_key_file: Path | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -82,6 +85,9 @@ class Settings:
             api_argon2_parallelism=_number(env, "MESOPLAN_API_ARGON2_PARALLELISM", 4),
             api_docs=env.get("MESOPLAN_API_DOCS", "1") != "0",
             api_auth_cache_s=float(_number(env, "MESOPLAN_API_AUTH_CACHE_S", 5.0)),
+            audit_key_file=Path(env["MESOPLAN_AUDIT_KEY_FILE"])
+            if env.get("MESOPLAN_AUDIT_KEY_FILE")
+            else None,
         )
 
     def resolved_data_dir(self) -> Path:

@@ -25,6 +25,7 @@ def patient_bundle(uow: UnitOfWork, patient_id: int, bundle_type: str = "collect
 
     with uow:
         uow.people.patient(patient_id)
+        uow.log_access([patient_id], "export patient (FHIR)", f"patient {patient_id}")
         source = DatabaseSource(uow.session, patient_id)
         return records_bundle(source, uow.now(), bundle_type=bundle_type)
 

@@ -89,6 +89,7 @@ def _recall(
             assert vial_code is not None
             rows = who_received_vial(uow.session, vial_code)
             what = f"vial {vial_code}"
+        uow.log_access([r["patient_id"] for r in rows], "recall listing", what)
         if reason is not None or not rows:
             targets = _targets(uow, lot_number, vial_code)
         if reason is not None:

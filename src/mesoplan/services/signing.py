@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..adapters.db.signed_content import utc_iso
 from ..domain.record_errors import RefusedError
 from .clinics import SIGNING_ROLES
-from ..adapters.db.signed_content import utc_iso
 from .courses import canonical, sha256
 from .session_store import load_record
 from .session_views import SessionView, session_view

@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...domain.errors import MesoplanError
 from .accounts import AuditEntryRow, AuditHeadRow
 from .audit import GENESIS, HMAC, SHA256, entry_hash, sha256
-from ...domain.errors import MesoplanError
 from .audit_keys import AuditKeyError, Keyring
 from .record_check import Mismatch, SignEvent, check_clinic_sessions, sign_events
 
@@ -144,7 +144,9 @@ def verify_clinic(
     head_seq, head_hash = (head.seq, head.entry_hash) if head else (0, GENESIS)
     if broken_at is None and (head_seq != count or head_hash != walk.last):
         broken_at = count + 1 if head_seq > count else count
-        reason = f"the chain ends at entry {count} but its head says {head_seq}: entries were removed"
+        reason = (
+            f"the chain ends at entry {count} but its head says {head_seq}: entries were removed"
+        )
     if broken_at is None and anchor is not None:
         reason = _against_anchor(anchor, count, walk.hashes.get(anchor.seq))
         broken_at = None if reason is None else min(anchor.seq, count + 1)
@@ -192,7 +194,9 @@ def anchor_document(found: Sequence[Head], made_at: str) -> dict[str, Any]:
     return {
         "format": ANCHOR_FORMAT,
         "made_at": made_at,
-        "heads": [{"clinic_id": h.clinic_id, "seq": h.seq, "entry_hash": h.entry_hash} for h in found],
+        "heads": [
+            {"clinic_id": h.clinic_id, "seq": h.seq, "entry_hash": h.entry_hash} for h in found
+        ],
     }
 
 
@@ -202,7 +206,9 @@ def read_anchor(text: str, source: str) -> dict[int, Head]:
         doc = json.loads(text)
         if doc.get("format") != ANCHOR_FORMAT:
             raise ValueError(f"format is not {ANCHOR_FORMAT!r}")
-        found = [Head(int(h["clinic_id"]), int(h["seq"]), str(h["entry_hash"])) for h in doc["heads"]]
+        found = [
+            Head(int(h["clinic_id"]), int(h["seq"]), str(h["entry_hash"])) for h in doc["heads"]
+        ]
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise AnchorError(f"{source}: not a mesoplan audit anchor ({exc})") from None
     return {h.clinic_id: h for h in found}

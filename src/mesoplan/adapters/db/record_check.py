@@ -85,7 +85,9 @@ def check_session(
     out: list[Mismatch] = []
     if not stored.map_intact:
         out.append(
-            Mismatch(row.id, "planned_map", "the planned map no longer has the points it was signed with")
+            Mismatch(
+                row.id, "planned_map", "the planned map no longer has the points it was signed with"
+            )
         )
     doc = content(stored, version)
     if event is not None and event.content_version != version:
@@ -117,7 +119,7 @@ def _signed(session: Session, clinic_id: int) -> Iterable[tuple[SessionRow, str]
         .order_by(SessionRow.id)
     )
     for row, handle in session.execute(q):
-        yield row, handle
+        yield row, handle  # noqa: UP028  (typed unpacking)
 
 
 def check_clinic_sessions(
@@ -132,7 +134,9 @@ def check_clinic_sessions(
         out += check_session(session, row, signer, signed.get(row.id))
     for sid in sorted(set(signed) - seen):
         out.append(
-            Mismatch(sid, "signature", "the audit chain recorded its signing; it is no longer signed")
+            Mismatch(
+                sid, "signature", "the audit chain recorded its signing; it is no longer signed"
+            )
         )
     return count, out
 

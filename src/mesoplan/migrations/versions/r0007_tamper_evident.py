@@ -82,9 +82,7 @@ def _columns() -> None:
     op.add_column("audit_entry", algorithm)
     op.add_column("audit_entry", sa.Column("key_id", sa.String(length=64), nullable=True))
     op.add_column("audit_entry", sa.Column("signed_session_id", sa.Integer(), nullable=True))
-    op.create_index(
-        op.f("ix_audit_entry_signed_session_id"), "audit_entry", ["signed_session_id"]
-    )
+    op.create_index(op.f("ix_audit_entry_signed_session_id"), "audit_entry", ["signed_session_id"])
     op.create_table(
         "access_entry",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
