@@ -71,7 +71,7 @@ class UnitOfWork:
         self._clock = clock
         self.actor = actor
         self.reader = reader
-        self._keyring = keyring
+        self._given_keyring = self._keyring = keyring
         self._reads: list[tuple[int, str, str]] = []
 
     @classmethod
@@ -88,7 +88,8 @@ class UnitOfWork:
         return cls(session_factory(engine), clock, actor=actor, reader=reader)
 
     def keyring(self) -> Keyring:
-        """The clinics' audit keys (``MESOPLAN_AUDIT_KEY_FILE``), read when first needed."""
+        """The clinics' audit keys (``MESOPLAN_AUDIT_KEY_FILE``), read when first needed in
+        each ``with`` block (so a rotated key file is seen by the next use case)."""
         if self._keyring is None:
             from ..adapters.db.audit_keys import Keyring
             from ..config import Settings
@@ -134,6 +135,7 @@ class UnitOfWork:
         self.records = RecordsRepository(self.session)
         self.sessions = SessionRepository(self.session)
         self._reads = []
+        self._keyring = self._given_keyring
         if self.actor is not None:
             from ..adapters.db.audit import track
 

@@ -6,7 +6,7 @@ points against the hash the map is named by."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,7 +110,7 @@ def check_session(
     return out
 
 
-def _signed(session: Session, clinic_id: int) -> Iterable[tuple[SessionRow, str]]:
+def _signed(session: Session, clinic_id: int) -> list[tuple[SessionRow, str]]:
     q = (
         select(SessionRow, PractitionerRow.handle)
         .join(PatientRow, PatientRow.id == SessionRow.patient_id)
@@ -118,8 +118,7 @@ def _signed(session: Session, clinic_id: int) -> Iterable[tuple[SessionRow, str]
         .where(PatientRow.clinic_id == clinic_id, SessionRow.signed_at.is_not(None))
         .order_by(SessionRow.id)
     )
-    for row, handle in session.execute(q):
-        yield row, handle  # noqa: UP028  (typed unpacking)
+    return [(row, handle) for row, handle in session.execute(q)]
 
 
 def check_clinic_sessions(
