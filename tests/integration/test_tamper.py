@@ -9,8 +9,6 @@ import secrets
 import subprocess
 import sys
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,6 +24,7 @@ from mesoplan.services.unit_of_work import UnitOfWork
 
 from .conftest import Clock
 from .records_factory import DR, two_lot_mix, world
+from .tamper_support import triggers_bypassed
 
 KEY_ENV = "MESOPLAN_AUDIT_KEY_FILE"
 
@@ -57,24 +56,6 @@ def signed_session(uow: UnitOfWork, clock: Clock) -> int:
 def report(engine: Engine, anchors: dict[int, Head] | None = None) -> ChainReport:
     (r,) = audit.verify_chains(UnitOfWork.from_engine(engine), None, anchors)
     return r
-
-
-@contextmanager
-def triggers_bypassed(engine: Engine) -> Iterator[Connection]:
-    """A transaction in which the signed-record triggers do not fire: replication role
-    on PostgreSQL; on SQLite the triggers dropped, then made again as they were."""
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text("SET LOCAL session_replication_role = replica"))
-            yield conn
-            return
-        found = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
-        saved = list(found)
-        for name, _ in saved:
-            conn.execute(text(f'DROP TRIGGER "{name}"'))
-        yield conn
-        for _, sql in saved:
-            conn.execute(text(sql))
 
 
 def _rewrite_map(conn: Connection, session_id: int, rehash: bool) -> None:

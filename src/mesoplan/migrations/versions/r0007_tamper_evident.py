@@ -103,8 +103,31 @@ def _columns() -> None:
     )
     op.create_index(op.f("ix_access_entry_clinic_id_id"), "access_entry", ["clinic_id", "id"])
     op.create_index(op.f("ix_access_entry_patient_id"), "access_entry", ["patient_id"])
-    # Sessions signed before this revision: content version 0.
-    op.execute("UPDATE treatment_session SET content_version = 0 WHERE signed_at IS NOT NULL")
+    _mark_version_0()
+
+
+def _mark_version_0() -> None:
+    """Sessions signed before this revision are content version 0: the one change ever
+    made to a signed session's row, with its trigger held off for this statement only."""
+    update = "UPDATE treatment_session SET content_version = 0 WHERE signed_at IS NOT NULL"
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("ALTER TABLE treatment_session DISABLE TRIGGER treatment_session_signed")
+        op.execute(update)
+        op.execute("ALTER TABLE treatment_session ENABLE TRIGGER treatment_session_signed")
+        return
+    bind = op.get_bind()
+    found = bind.execute(
+        sa.text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND name = 'treatment_session_signed_update'"
+        )
+    )
+    saved = list(found)
+    for name, _ in saved:
+        op.execute(f'DROP TRIGGER "{name}"')
+    op.execute(update)
+    for _, sql in saved:
+        op.execute(sql)
 
 
 def _postgresql_triggers() -> None:
