@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from .common import fail, print_json, settings, user_errors
+from .common import fail, print_json, settings, user_errors, writes
 
 if TYPE_CHECKING:
     from ...services.unit_of_work import UnitOfWork
@@ -139,6 +139,7 @@ def _uow() -> UnitOfWork:
 
 
 @audit_app.command("open-clinic")
+@writes
 def open_clinic(
     name: str = typer.Argument(..., help="The clinic's name."),
     username: str = typer.Option(..., "--username", help="The first admin's username."),

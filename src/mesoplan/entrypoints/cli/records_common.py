@@ -76,10 +76,16 @@ def cli_identity() -> tuple[str, str]:
     command (``mesoplan session sign``), for the audit trail and the access log."""
     import getpass
 
-    import click
+    # typer runs its own copy of click: its context, not the click package's.
+    from typer._click.globals import get_current_context
 
-    ctx = click.get_current_context(silent=True)
-    command = ctx.command_path if ctx is not None else "mesoplan"
+    ctx = get_current_context(silent=True)
+    names: list[str] = []
+    level = ctx
+    while level is not None and level.parent is not None:
+        names.insert(0, level.info_name or "")
+        level = level.parent
+    command = " ".join(["mesoplan", *names])
     given = ctx.params.get("as_") if ctx is not None else None
     who = given or settings().practitioner
     if not who:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from .common import fail
+from .common import fail, writes
 from .records_common import (
     AsOpt,
     Format,
@@ -28,6 +28,7 @@ vial_app = typer.Typer(help="Multi-dose vials: open one from a lot.", no_args_is
 
 
 @stock_app.command("receive")
+@writes
 def receive(
     product: str = typer.Argument(..., metavar="PRODUCT"),
     lot: str = typer.Argument(..., metavar="LOT"),
@@ -85,6 +86,7 @@ def list_stock(as_: AsOpt = None, fmt: FormatOpt = Format.text) -> None:
 
 
 @vial_app.command("open")
+@writes
 def open_vial(
     product: str = typer.Argument(..., metavar="PRODUCT"),
     lot: str = typer.Argument(..., metavar="LOT"),
@@ -108,6 +110,7 @@ def open_vial(
     )
 
 
+@writes
 def recall(
     lot: str | None = typer.Option(None, "--lot", metavar="LOT", help="A lot number."),
     vial: str | None = typer.Option(None, "--vial", metavar="VIAL", help="A vial id."),
