@@ -8,13 +8,13 @@ the content from the rows, so a change made behind mesoplan's back shows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..adapters.db.signed_content import utc_iso
 from ..domain.record_errors import RefusedError
 from .clinics import SIGNING_ROLES
 from .courses import canonical, sha256
-from .session_store import load_record
+from .session_store import load_record, utc_iso
 from .session_views import SessionView, session_view
 from .unit_of_work import UnitOfWork
 
@@ -95,6 +95,21 @@ def add_addendum(uow: UnitOfWork, actor: str | None, session_id: int, text: str)
         view = session_view(uow, row)
         uow.commit()
         return view
+
+
+def unverified_sessions(uow: UnitOfWork, session_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+    """Of these sessions, the signed ones whose content no longer verifies, with how (a
+    check per session: for the mark on a listing, after the listing itself)."""
+    from ..adapters.db.records import SessionRow
+
+    out: dict[int, tuple[str, ...]] = {}
+    with uow:
+        for sid in sorted(set(session_ids)):
+            row = uow.session.get(SessionRow, sid)
+            problems = uow.sessions.check(row) if row is not None else []
+            if problems:
+                out[sid] = tuple(str(m) for m in problems)
+    return out
 
 
 @dataclass(frozen=True)

@@ -183,6 +183,9 @@ def session_lines(v: SessionView) -> list[str]:
         f"  addendum by {a['signed_by']} at {a['signed_at']:%Y-%m-%d %H:%M} UTC: {a['text']}"
         for a in v.addenda
     ]
+    if v.verified is False:
+        lines.insert(1, "  DOES NOT VERIFY: its content changed after it was signed")
+        lines += [f"  does not verify: {problem}" for problem in v.verification]
     lines += [
         f"  {f.severity} {f.rule_id} overridden: {f.override_reason}"
         for f in v.findings

@@ -131,6 +131,7 @@ def recall(
             result = service.recall(uow, actor(as_), reason, lot, vial)
         else:
             result = service.who_received(uow, lot, vial)
+        result = service.mark_unverified(open_uow(), result)
     _print_recall(result, fmt)
 
 
@@ -173,4 +174,5 @@ def _print_recall(result: RecallResult, fmt: RecallFormat) -> None:
             f"({r['phone'] or r['email'] or 'no contact'}): session {r['session_id']} "
             f"on {r['performed_at'][:10]}, {r['product']} lot {r['lot_number']} "
             f"vial {r['vial'] or '-'}, {r['volume_ml']:g} mL"
+            + (" [DOES NOT VERIFY]" if r["content_verified"] is False else "")
         )

@@ -18,12 +18,13 @@ PageDep = Annotated[Page, Depends(current_page)]
 
 @router.get("/recall", response_class=HTMLResponse)
 def find(page: PageDep, lot: str = "", vial: str = "") -> HTMLResponse:
-    from ....services.recall import who_received
+    from ....services.recall import mark_unverified, who_received
 
     result, error = None, None
     if lot.strip() or vial.strip():
         try:
             result = who_received(page.uow(), lot.strip() or None, vial.strip() or None)
+            result = mark_unverified(page.uow(), result)
         except MesoplanError as exc:
             error = str(exc)
     return page.render(
