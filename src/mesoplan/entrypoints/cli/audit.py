@@ -121,6 +121,25 @@ def access(
             )
 
 
+@audit_app.command("app-role-sql")
+def app_role_sql(
+    role: str = typer.Argument(..., metavar="ROLE", help="The application's PostgreSQL role."),
+) -> None:
+    """Print the GRANT statements that give the application's PostgreSQL role what it
+    needs and no more: no UPDATE, DELETE or TRUNCATE on the tables of signed records and
+    the audit trail. The owner role (which runs `mesoplan db upgrade`) runs them after
+    each upgrade; see docs/records.md."""
+    from ...adapters.db import metadata
+    from ...adapters.db.roles import application_grants
+
+    try:
+        statements = application_grants(role, [t.name for t in metadata.sorted_tables])
+    except ValueError as exc:
+        fail(str(exc))
+    for statement in statements:
+        typer.echo(statement + ";")
+
+
 ACCESS_COLUMNS = ("id", "at", "who", "entrypoint", "action", "patient_id", "subject")
 
 
