@@ -4,7 +4,6 @@ write sessions through the unit of work's session repository
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ..domain.charting import SessionRecord
@@ -23,7 +22,3 @@ def protocol_of_course(uow: UnitOfWork, course_id: int) -> Protocol:
 def load_record(uow: UnitOfWork, row: SessionRow) -> SessionRecord:
     """The stored session as the domain's record, signatures and addenda included."""
     return uow.sessions.record(row)
-
-
-def utc_iso(at: datetime) -> str:
-    return at.astimezone(UTC).isoformat()

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 from ..domain.record_errors import RefusedError
 from .clinics import SIGNING_ROLES
-from .courses import canonical, sha256
-from .session_store import load_record, utc_iso
+from .session_store import load_record
 from .session_views import SessionView, session_view
 from .unit_of_work import UnitOfWork
 
@@ -39,8 +38,6 @@ def sign_session(uow: UnitOfWork, actor: str | None, session_id: int) -> Session
 
 def cosign_session(uow: UnitOfWork, actor: str | None, session_id: int) -> SessionView:
     """A medical director's co-signature, once, by someone other than the signer."""
-    from ..adapters.db.records import CosignatureRow
-
     with uow:
         who = uow.people.practitioner(actor)
         if who.role != "medical_director":
@@ -48,15 +45,7 @@ def cosign_session(uow: UnitOfWork, actor: str | None, session_id: int) -> Sessi
         row = uow.records.treatment_session(session_id)
         record = load_record(uow, row)
         co = record.cosign(who.handle, uow.now())
-        assert row.signature is not None
-        digest = sha256(
-            canonical({"cosigns": row.signature, "by": who.handle, "at": utc_iso(co.at)})
-        )
-        uow.records.add(
-            CosignatureRow(
-                session_id=row.id, practitioner_id=who.id, signed_at=co.at, signature=digest
-            )
-        )
+        uow.sessions.cosign(row, who, co)
         uow.flush()
         view = session_view(uow, row)
         uow.commit()
@@ -65,32 +54,12 @@ def cosign_session(uow: UnitOfWork, actor: str | None, session_id: int) -> Sessi
 
 def add_addendum(uow: UnitOfWork, actor: str | None, session_id: int, text: str) -> SessionView:
     """A signed amendment that points to a signed session; the session is unchanged."""
-    from ..adapters.db.records import AddendumRow
-
     with uow:
         who = uow.people.practitioner(actor)
         row = uow.records.treatment_session(session_id)
         record = load_record(uow, row)
         addendum = record.amend(text, who.handle, uow.now())
-        digest = sha256(
-            canonical(
-                {
-                    "amends": row.signature,
-                    "text": addendum.text,
-                    "by": who.handle,
-                    "at": utc_iso(addendum.at),
-                }
-            )
-        )
-        uow.records.add(
-            AddendumRow(
-                session_id=row.id,
-                author_id=who.id,
-                signed_at=addendum.at,
-                text=addendum.text,
-                signature=digest,
-            )
-        )
+        uow.sessions.amend(row, who, addendum)
         uow.flush()
         view = session_view(uow, row)
         uow.commit()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -37,12 +38,25 @@ from .records import (
     AddendumRow,
     CosignatureRow,
     CourseProtocolRow,
+    CourseRow,
     PlannedMapRow,
     ProtocolSnapshotRow,
     SessionPointRow,
     SessionRow,
 )
+from .signed_content import canonical, sha256, utc_iso
 from .stock import LotRow, ProductRow, ProductUseRow, VialRow
+
+
+@dataclass(frozen=True)
+class StoredUse:
+    """A product drawn into a session, as stored (``role`` ``mix`` or ``diluent``)."""
+
+    role: str
+    lot_id: int
+    vial_id: int | None
+    volume_ul: int
+    ingredient: str | None
 
 
 def replay_delivery(
@@ -179,6 +193,80 @@ class SessionRepository:
             row.id, version, signed_content.content_hash(doc), signed_content.field_hashes(doc)
         )
         note(self.session, event.as_change(), ("session_id", row.id))
+
+    def add(
+        self,
+        course: CourseRow,
+        practitioner_id: int,
+        number: int,
+        record: SessionRecord,
+        needle_lot: str | None,
+        now: datetime,
+    ) -> SessionRow:
+        """A new session row from its domain record, its delivery stored with it."""
+        a, needle = record.anaesthetic, record.needle
+        row = SessionRow(
+            course_id=course.id,
+            patient_id=course.patient_id,
+            number=number,
+            performed_at=record.performed_at,
+            practitioner_id=practitioner_id,
+            planned_map_id=course.planned_map_id,
+            needle_gauge=needle.gauge if needle else None,
+            needle_length_mm=needle.length_mm if needle else None,
+            needle_lot=needle_lot,
+            anaesthetic=a.name if a else None,
+            anaesthetic_amount_g=a.amount_g if a else None,
+            anaesthetic_applied_at=a.applied_at if a else None,
+            notes=record.notes or None,
+            created_at=now,
+        )
+        self.save_delivery(row, record.delivery)
+        return row
+
+    def add_use(self, row: SessionRow, position: int, use: StoredUse) -> None:
+        self.session.add(
+            ProductUseRow(
+                session_id=row.id,
+                position=position,
+                role=use.role,
+                lot_id=use.lot_id,
+                vial_id=use.vial_id,
+                volume_ul=use.volume_ul,
+                ingredient=use.ingredient,
+            )
+        )
+
+    def cosign(self, row: SessionRow, director: PractitionerRow, co: Signature) -> None:
+        """A co-signature: a row of its own over the session's signature."""
+        assert row.signature is not None
+        doc = {"cosigns": row.signature, "by": co.practitioner_id, "at": utc_iso(co.at)}
+        self.session.add(
+            CosignatureRow(
+                session_id=row.id,
+                practitioner_id=director.id,
+                signed_at=co.at,
+                signature=sha256(canonical(doc)),
+            )
+        )
+
+    def amend(self, row: SessionRow, author: PractitionerRow, addendum: Addendum) -> None:
+        """A signed addendum pointing to the session's signature."""
+        doc = {
+            "amends": row.signature,
+            "text": addendum.text,
+            "by": addendum.signed_by,
+            "at": utc_iso(addendum.at),
+        }
+        self.session.add(
+            AddendumRow(
+                session_id=row.id,
+                author_id=author.id,
+                signed_at=addendum.at,
+                text=addendum.text,
+                signature=sha256(canonical(doc)),
+            )
+        )
 
     def check(self, row: SessionRow) -> list[Mismatch]:
         """How a signed session no longer verifies (empty when it does or is unsigned)."""
