@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import zlib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -54,7 +55,9 @@ def _access(client: Any, headers: dict[str, str], **params: Any) -> list[dict[st
     return items
 
 
-def test_a_read_through_each_entrypoint_is_in_the_access_log(engine: Engine) -> None:
+def test_a_read_through_each_entrypoint_is_in_the_access_log(
+    engine: Engine, tmp_path: Path
+) -> None:
     client = make_client(engine)
     c = clinic_with_roles(client, engine, "acc")
     seed = seed_records(client, c)
@@ -71,6 +74,8 @@ def test_a_read_through_each_entrypoint_is_in_the_access_log(engine: Engine) -> 
     assert client.get(f"/app/patients/{pid}").status_code == 200
     shown = _cli(engine, "patient", "show", str(pid), who="acc-practitioner")
     assert shown.returncode == 0, shown.stderr
+    bulk = _cli(engine, "export", "fhir", "--all", "-o", str(tmp_path / "bulk"), who="x")
+    assert bulk.returncode == 0, bulk.stderr
     log = _access(client, auditor)
     assert [(e["entrypoint"], e["action"], e["patient_id"]) for e in log] == [
         ("api", "read patient", pid),
@@ -79,8 +84,9 @@ def test_a_read_through_each_entrypoint_is_in_the_access_log(engine: Engine) -> 
         ("api", "recall listing", pid),
         ("web", "read patient record", pid),
         ("cli", "read patient record", pid),
+        ("cli", "bulk export (FHIR)", pid),
     ]
-    assert {e["who"] for e in log} == {"acc-practitioner (practitioner)", "acc-practitioner"}
+    assert {e["who"] for e in log} == {"acc-practitioner (practitioner)", "acc-practitioner", "x"}
     assert log[1]["subject"] == f"session {seed.signed_session_id}"
     assert _access(client, auditor, patient_id=pid + 1000) == []
     # the auditor reads and exports it; a practitioner may not
@@ -89,7 +95,7 @@ def test_a_read_through_each_entrypoint_is_in_the_access_log(engine: Engine) -> 
         engine, "audit", "access", "--clinic", str(c.clinic_id), "--format", "csv", who="x"
     )
     lines = exported.stdout.strip().splitlines()
-    assert lines[0] == "id,at,who,entrypoint,action,patient_id,subject" and len(lines) == 7
+    assert lines[0] == "id,at,who,entrypoint,action,patient_id,subject" and len(lines) == 8
     # another clinic's auditor sees none of it
     other = clinic_with_roles(client, engine, "oth")
     assert _access(client, other.headers["auditor"]) == []
