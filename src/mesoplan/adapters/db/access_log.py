@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, literal, select
 from sqlalchemy.orm import Session
 
 from .accounts import AccessEntryRow
@@ -21,28 +21,30 @@ def append(
     at: datetime,
     reads: Sequence[tuple[int, str, str]],
 ) -> None:
-    """Append ``(patient_id, action, subject)`` reads (each patient's clinic looked up
-    in one query; a patient read twice in one use case is logged once per subject)."""
-    ids = sorted({p for p, _, _ in reads})
-    q = select(PatientRow.id, PatientRow.clinic_id).where(PatientRow.id.in_(ids))
-    clinics = {patient_id: clinic_id for patient_id, clinic_id in session.execute(q)}
-    rows, seen = [], set()
+    """Append ``(patient_id, action, subject)`` reads: one INSERT ... SELECT per action
+    and subject (the patients' clinics read by the database), however many patients a
+    read lists; a patient read twice under one subject is logged once."""
+    a = AccessEntryRow
+    groups: dict[tuple[str, str], set[int]] = {}
     for patient_id, action, subject in reads:
-        if patient_id in clinics and (patient_id, subject) not in seen:
-            seen.add((patient_id, subject))
-            rows.append(
-                {
-                    "clinic_id": clinics[patient_id],
-                    "at": at,
-                    "who": who[:100],
-                    "entrypoint": entrypoint,
-                    "action": action[:200],
-                    "patient_id": patient_id,
-                    "subject": subject[:200],
-                }
-            )
-    if rows:
-        session.execute(insert(AccessEntryRow), rows)
+        groups.setdefault((action, subject), set()).add(patient_id)
+    for (action, subject), ids in groups.items():
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), CHUNK):
+            chosen = select(
+                PatientRow.clinic_id,
+                literal(at, a.at.type),
+                literal(who[:100], a.who.type),
+                literal(entrypoint, a.entrypoint.type),
+                literal(action[:200], a.action.type),
+                PatientRow.id,
+                literal(subject[:200], a.subject.type),
+            ).where(PatientRow.id.in_(ordered[start : start + CHUNK]))
+            session.connection().execute(insert(a).from_select(COLUMNS, chosen))
+
+
+CHUNK = 5000
+COLUMNS = ("clinic_id", "at", "who", "entrypoint", "action", "patient_id", "subject")
 
 
 @dataclass(frozen=True)
