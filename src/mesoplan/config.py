@@ -62,7 +62,9 @@ class Settings:
     ``api_argon2_parallelism`` (``MESOPLAN_API_ARGON2_TIME_COST``, ``..._MEMORY_KIB``,
     ``..._PARALLELISM``; default argon2-cffi's: keep them in production, cheap ones only in
     tests); ``api_docs`` (``MESOPLAN_API_DOCS``, ``0`` hides ``/docs``); ``api_auth_cache_s``
-    (``MESOPLAN_API_AUTH_CACHE_S``, default 5; 0 asks the database on every request).
+    (``MESOPLAN_API_AUTH_CACHE_S``, default 5; 0 asks the database on every request);
+    ``audit_key_file`` (``MESOPLAN_AUDIT_KEY_FILE``): the clinics' audit keys (TOML, see
+    ``adapters.db.audit_keys``); unset, audit entries are unkeyed SHA-256.
 
     ``secret_key`` (``MESOPLAN_SECRET_KEY``): the key the web pages sign their login
     forms with; unset, each process draws a random one at start (set the same key on
@@ -81,6 +83,7 @@ class Settings:
     api_docs: bool = True
     api_auth_cache_s: float = 5.0
     secret_key: str | None = field(default=None, repr=False)
+    audit_key_file: Path | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -101,6 +104,9 @@ class Settings:
             api_docs=env.get("MESOPLAN_API_DOCS", "1") != "0",
             api_auth_cache_s=float(_number(env, "MESOPLAN_API_AUTH_CACHE_S", 5.0)),
             secret_key=env.get("MESOPLAN_SECRET_KEY") or None,
+            audit_key_file=Path(env["MESOPLAN_AUDIT_KEY_FILE"])
+            if env.get("MESOPLAN_AUDIT_KEY_FILE")
+            else None,
         )
 
     def resolved_data_dir(self) -> Path:

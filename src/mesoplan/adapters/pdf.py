@@ -152,6 +152,8 @@ def _signature_lines(session: Mapping[str, Any]) -> list[Any]:
     else:
         sig = "NOT SIGNED: a draft, not a record."
     out += [_gap(6), _p(sig, "Heading3")]
+    if session.get("verified") is False:
+        out.append(_p("DOES NOT VERIFY: its content changed after it was signed.", "Heading3"))
     out += [
         _p(f"Addendum by {a['signed_by']} at {_when(a['signed_at'])}: {a['text']}")
         for a in session.get("addenda", [])

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ..domain.charting_points import PointChange
 from ..domain.errors import SignedRecordError
 from ..domain.record_errors import RefusedError
-from .session_store import load_record, point_rows, status_bytes
+from .session_store import load_record
 from .session_views import SessionView, session_view
 from .unit_of_work import UnitOfWork
 
@@ -39,11 +39,7 @@ def correct_session(
         record = load_record(uow, row)
         if changes is not None:
             record.record_points(changes)
-            for p in uow.records.points_of(row.id):
-                uow.session.delete(p)
-            uow.flush()
-            row.point_status = status_bytes(record.delivery)
-            uow.records.add_all(point_rows(row.id, record.delivery))
+            uow.sessions.save_delivery(row, record.delivery)
         if notes is not None:
             record.record_notes(notes)
             row.notes = notes

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .fhir_export import log_bulk_export
 from .scoped import ClinicUnitOfWork
 
 JSON = dict[str, Any]
@@ -33,6 +34,8 @@ def clinic_bulk_export(
         source = ClinicSource(uow.session)
         every = (r for _, r in export_resources(source, Refs()))
         resources = every if types is None else (r for r in every if r["resourceType"] in types)
-        return write_bulk(
+        manifest = write_bulk(
             directory, resources, transaction_time=uow.now(), request=request, progress=progress
         )
+        log_bulk_export(uow)
+        return manifest

@@ -25,6 +25,7 @@ def patient_bundle(uow: UnitOfWork, patient_id: int, bundle_type: str = "collect
 
     with uow:
         uow.people.patient(patient_id)
+        uow.log_access([patient_id], "export patient (FHIR)", f"patient {patient_id}")
         source = DatabaseSource(uow.session, patient_id)
         return records_bundle(source, uow.now(), bundle_type=bundle_type)
 
@@ -72,10 +73,24 @@ def bulk_export(
     with uow:
         source = DatabaseSource(uow.session)
         resources = (r for _, r in export_resources(source, Refs()))
-        return write_bulk(
+        manifest = write_bulk(
             directory,
             resources,
             transaction_time=uow.now(),
             request=BULK_REQUEST,
             progress=progress,
         )
+        log_bulk_export(uow)
+        return manifest
+
+
+def log_bulk_export(uow: UnitOfWork) -> None:
+    """A bulk export reads every live patient's record: one access entry each."""
+    if uow.reader is None:
+        return
+    from sqlalchemy import select
+
+    from ..adapters.db.people import PatientRow
+
+    ids = uow.session.scalars(select(PatientRow.id).where(PatientRow.deleted_at.is_(None)))
+    uow.log_access(ids, "bulk export (FHIR)", "bulk export")

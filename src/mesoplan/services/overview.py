@@ -206,6 +206,7 @@ def patient_record(uow: UnitOfWork, actor: str | None, patient_id: int) -> Patie
         row = uow.people.patient(patient_id)
         if row.clinic_id != who.clinic_id:
             raise NotFoundError(f"unknown patient {patient_id}")
+        uow.log_access([patient_id], "read patient record", f"patient {patient_id}")
         latest = uow.people.latest_history(patient_id)
         history = None
         if latest is not None:
@@ -337,6 +338,7 @@ def session_page(uow: UnitOfWork, actor: str | None, session_id: int) -> Session
     with uow:
         uow.people.practitioner(actor)
         row = uow.records.treatment_session(session_id)
+        uow.log_access([row.patient_id], "read session", f"session {row.id}")
         points = {str(r["id"]): r for r in load_record(uow, row).delivery.rows()}
         course = uow.records.course(row.course_id)
         patient = uow.people.patient(row.patient_id, include_deleted=True)

@@ -36,6 +36,7 @@ class PatientRecord:
 def patient_record(uow: UnitOfWork, patient_id: int) -> PatientRecord:
     with uow:
         row = uow.people.patient(patient_id)
+        uow.log_access([patient_id], "read patient record", f"patient {patient_id}")
         hist = uow.people.latest_history(patient_id)
         by = uow.people.practitioner_by_id(hist.recorded_by_id).handle if hist else ""
         courses = uow.records.courses_of(patient_id)

@@ -169,8 +169,11 @@ def patient_view(
 
 
 def read_patient(uow: UnitOfWork, patient_id: int) -> PatientView:
-    """One patient, identifiers included, in one query (an open unit of work)."""
-    return patient_view(uow, *uow.people.patient_card(patient_id))
+    """One patient, identifiers included, in one query (an open unit of work); entered in
+    the access log."""
+    view = patient_view(uow, *uow.people.patient_card(patient_id))
+    uow.log_access([patient_id], "read patient", f"patient {patient_id}")
+    return view
 
 
 def _identifiers(uow: UnitOfWork, patient_id: int) -> dict[str, str]:

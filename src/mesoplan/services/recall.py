@@ -49,6 +49,20 @@ class RecallResult:
         return sorted({r.patient_id for r in self.rows})
 
 
+def mark_unverified(uow: UnitOfWork, result: RecallResult) -> RecallResult:
+    """The listing with each signed session whose content no longer verifies marked
+    (``content_verified`` False): a check per signed session, after the listing."""
+    from dataclasses import replace
+
+    from .signing import unverified_sessions
+
+    bad = unverified_sessions(uow, {r.session_id for r in result.rows if r.signed})
+    rows = [
+        replace(r, content_verified=r.session_id not in bad) if r.signed else r for r in result.rows
+    ]
+    return replace(result, rows=rows)
+
+
 def who_received(
     uow: UnitOfWork, lot_number: str | None = None, vial_code: str | None = None
 ) -> RecallResult:
@@ -89,6 +103,7 @@ def _recall(
             assert vial_code is not None
             rows = who_received_vial(uow.session, vial_code)
             what = f"vial {vial_code}"
+        uow.log_access([r["patient_id"] for r in rows], "recall listing", what)
         if reason is not None or not rows:
             targets = _targets(uow, lot_number, vial_code)
         if reason is not None:

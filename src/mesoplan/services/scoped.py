@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Self
 
-from .unit_of_work import UnitOfWork, utc_now
+from .unit_of_work import Reader, UnitOfWork, utc_now
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -31,21 +31,20 @@ class ClinicUnitOfWork(UnitOfWork):
         actor: Actor | None = None,
         clock: Callable[[], datetime] = utc_now,
         precondition: Precondition | None = None,
+        reader: Reader | None = None,
     ) -> None:
-        super().__init__(sessions, clock)
+        super().__init__(sessions, clock, actor=actor, reader=reader)
         self.clinic_id = clinic_id
-        self.actor = actor
         self.precondition = precondition
 
     def __enter__(self) -> Self:
-        from ..adapters.db.audit import lock_head, track
+        from ..adapters.db.audit import lock_head
         from ..adapters.db.tenancy import scope_to_clinic
 
         super().__enter__()
         try:
             scope_to_clinic(self.session, self.clinic_id)
             if self.actor is not None:
-                track(self.session, self.actor, self.now)
                 lock_head(self.session, self.clinic_id)
             if self.precondition is not None:
                 self.precondition(self)

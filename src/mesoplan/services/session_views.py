@@ -37,6 +37,10 @@ class SessionView:
     addenda: tuple[dict[str, Any], ...]
     findings: tuple[FindingView, ...]
     warnings: tuple[str, ...]
+    verified: bool | None = None
+    """Signed: whether the content still verifies (None: not signed)."""
+    verification: tuple[str, ...] = ()
+    """How a signed session's content no longer verifies."""
 
 
 def _uses(uow: UnitOfWork, row: SessionRow) -> tuple[dict[str, Any], ...]:
@@ -74,6 +78,7 @@ def session_view(
         else None
     )
     sig, co = record.signature, record.cosignature
+    problems = tuple(str(m) for m in uow.sessions.check(row)) if sig else ()
     return SessionView(
         id=row.id,
         course_id=row.course_id,
@@ -104,6 +109,8 @@ def session_view(
         ),
         findings=tuple(finding_views(result)) if result is not None else kept_overrides(uow, row),
         warnings=tuple(record.warnings()),
+        verified=None if sig is None else not problems,
+        verification=problems,
     )
 
 
@@ -114,15 +121,21 @@ def kept_overrides(uow: UnitOfWork, row: SessionRow) -> tuple[FindingView, ...]:
         for o in uow.records.overrides_of(row.course_id)
         if o.session_id == row.id
     )
+def read_session_view(uow: UnitOfWork, session_id: int) -> SessionView:
+    """A session, read in an open unit of work (entered in the access log)."""
+    row = uow.records.treatment_session(session_id)
+    uow.log_access([row.patient_id], "read session", f"session {row.id}")
+    return session_view(uow, row)
 
 
 def show_session(uow: UnitOfWork, session_id: int) -> SessionView:
     with uow:
-        return session_view(uow, uow.records.treatment_session(session_id))
+        return read_session_view(uow, session_id)
 
 
 def session_points(uow: UnitOfWork, session_id: int) -> list[dict[str, Any]]:
     """Every point of the session: id, status, x_cm, y_cm, depth_mm, volume_ml."""
     with uow:
-        record = load_record(uow, uow.records.treatment_session(session_id))
-        return list(record.delivery.rows())
+        row = uow.records.treatment_session(session_id)
+        uow.log_access([row.patient_id], "read session points", f"session {row.id}")
+        return list(load_record(uow, row).delivery.rows())

@@ -17,7 +17,7 @@ from .corrections import correct_session, delete_session, refuse_if_signed
 from .courses import carried_overrides, keep_overrides
 from .patients import history_of
 from .session_limits import course_findings, dose_findings
-from .session_store import point_rows, protocol_of_course, status_bytes
+from .session_store import protocol_of_course
 from .session_views import SessionView, session_view
 from .stock import find_lot
 from .unit_of_work import UnitOfWork
@@ -166,10 +166,8 @@ def record_session(
             uow, course.patient_id, protocol, record, [r.lot for r in resolved]
         )
         result = _screen(uow, course, protocol, at, stock, limits, overrides or {})
-        row = uow.records.add(_session_row(course, who.id, number, record, details, uow.now()))
-        uow.flush()
-        uow.records.add_all(point_rows(row.id, record.delivery))
-        _add_uses(uow, row.id, resolved, [u.provides for u in record.mix], diluent)
+        row = uow.sessions.add(course, who.id, number, record, details.needle_lot, uow.now())
+        _add_uses(uow, row, resolved, [u.provides for u in record.mix], diluent)
         keep_overrides(uow, result, who.id, course_id=course_id, session_id=row.id)
         uow.flush()
         view = session_view(uow, row, result)
@@ -194,36 +192,6 @@ def _screen(
     result = result.with_overrides({**carried, **overrides})
     result.require_clear()
     return result
-
-
-def _session_row(
-    course: CourseRow,
-    practitioner_id: int,
-    number: int,
-    record: SessionRecord,
-    details: SessionInput,
-    now: datetime,
-) -> SessionRow:
-    from ..adapters.db.records import SessionRow
-
-    a = record.anaesthetic
-    return SessionRow(
-        course_id=course.id,
-        patient_id=course.patient_id,
-        number=number,
-        performed_at=record.performed_at,
-        practitioner_id=practitioner_id,
-        planned_map_id=course.planned_map_id,
-        point_status=status_bytes(record.delivery),
-        needle_gauge=details.needle_gauge,
-        needle_length_mm=details.needle_length_mm,
-        needle_lot=details.needle_lot,
-        anaesthetic=a.name if a else None,
-        anaesthetic_amount_g=a.amount_g if a else None,
-        anaesthetic_applied_at=a.applied_at if a else None,
-        notes=details.notes,
-        created_at=now,
-    )
 
 
 def _draft(
@@ -258,6 +226,8 @@ def _record(
         for r in resolved
     ]
     draft.record_mix(protocol, uses)
+    if details.notes is not None:
+        draft.record_notes(details.notes)
     if details.needle_gauge is not None or details.needle_length_mm is not None:
         draft.record_needle(details.needle_gauge or 0, details.needle_length_mm or 0.0)
     if details.anaesthetic is not None:
@@ -268,12 +238,12 @@ def _record(
 
 def _add_uses(
     uow: UnitOfWork,
-    session_id: int,
+    row: SessionRow,
     resolved: Sequence[_Resolved],
     provides: Sequence[str],
     diluent: _Resolved | None,
 ) -> None:
-    from ..adapters.db.stock import ProductUseRow
+    from ..adapters.db.session_repository import StoredUse
 
     entries: list[tuple[_Resolved, str, str | None]] = [
         (r, "mix", p) for r, p in zip(resolved, provides, strict=True)
@@ -282,17 +252,9 @@ def _add_uses(
         entries.append((diluent, "diluent", None))
     for position, (r, role, ingredient) in enumerate(entries):
         _draw(uow, r)
-        uow.stock.add(
-            ProductUseRow(
-                session_id=session_id,
-                position=position,
-                role=role,
-                lot_id=r.lot.id,
-                vial_id=r.vial.id if r.vial else None,
-                volume_ul=r.volume_ul,
-                ingredient=ingredient,
-            )
-        )
+        vial_id = r.vial.id if r.vial else None
+        stored = StoredUse(role, r.lot.id, vial_id, r.volume_ul, ingredient)
+        uow.sessions.add_use(row, position, stored)
 
 
 def _session_number(uow: UnitOfWork, course_id: int, number: int | None) -> int:

@@ -1,17 +1,19 @@
 """Use cases: sign a session, co-sign it, amend it with a signed addendum, verify it.
 
-A signature is a SHA-256 over the session's charted content, the signer and the time:
-:func:`verify_session` recomputes it, so a change made behind mesoplan's back shows.
+A signature is a SHA-256 over the session's content (a canonical serialisation of the
+whole signed record, in a content version kept beside it), the signer and the time; the
+signing and the content hash go into the audit chain. :func:`verify_session` re-derives
+the content from the rows, so a change made behind mesoplan's back shows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from ..domain.record_errors import RefusedError
 from .clinics import SIGNING_ROLES
-from .courses import canonical, sha256
-from .session_store import content_of, load_record, signature_of, utc_iso
+from .session_store import load_record
 from .session_views import SessionView, session_view
 from .unit_of_work import UnitOfWork
 
@@ -27,8 +29,7 @@ def sign_session(uow: UnitOfWork, actor: str | None, session_id: int) -> Session
         row = uow.records.treatment_session(session_id)
         record = load_record(uow, row)
         signature = record.sign(who.handle, uow.now())
-        row.signature = signature_of(content_of(uow, row), who.handle, signature.at)
-        row.signed_at, row.signed_by_id = signature.at, who.id
+        uow.sessions.sign(row, who, signature.at)
         uow.flush()
         view = session_view(uow, row)
         uow.commit()
@@ -37,8 +38,6 @@ def sign_session(uow: UnitOfWork, actor: str | None, session_id: int) -> Session
 
 def cosign_session(uow: UnitOfWork, actor: str | None, session_id: int) -> SessionView:
     """A medical director's co-signature, once, by someone other than the signer."""
-    from ..adapters.db.records import CosignatureRow
-
     with uow:
         who = uow.people.practitioner(actor)
         if who.role != "medical_director":
@@ -46,15 +45,7 @@ def cosign_session(uow: UnitOfWork, actor: str | None, session_id: int) -> Sessi
         row = uow.records.treatment_session(session_id)
         record = load_record(uow, row)
         co = record.cosign(who.handle, uow.now())
-        assert row.signature is not None
-        digest = sha256(
-            canonical({"cosigns": row.signature, "by": who.handle, "at": utc_iso(co.at)})
-        )
-        uow.records.add(
-            CosignatureRow(
-                session_id=row.id, practitioner_id=who.id, signed_at=co.at, signature=digest
-            )
-        )
+        uow.sessions.cosign(row, who, co)
         uow.flush()
         view = session_view(uow, row)
         uow.commit()
@@ -63,51 +54,49 @@ def cosign_session(uow: UnitOfWork, actor: str | None, session_id: int) -> Sessi
 
 def add_addendum(uow: UnitOfWork, actor: str | None, session_id: int, text: str) -> SessionView:
     """A signed amendment that points to a signed session; the session is unchanged."""
-    from ..adapters.db.records import AddendumRow
-
     with uow:
         who = uow.people.practitioner(actor)
         row = uow.records.treatment_session(session_id)
         record = load_record(uow, row)
         addendum = record.amend(text, who.handle, uow.now())
-        digest = sha256(
-            canonical(
-                {
-                    "amends": row.signature,
-                    "text": addendum.text,
-                    "by": who.handle,
-                    "at": utc_iso(addendum.at),
-                }
-            )
-        )
-        uow.records.add(
-            AddendumRow(
-                session_id=row.id,
-                author_id=who.id,
-                signed_at=addendum.at,
-                text=addendum.text,
-                signature=digest,
-            )
-        )
+        uow.sessions.amend(row, who, addendum)
         uow.flush()
         view = session_view(uow, row)
         uow.commit()
         return view
 
 
+def unverified_sessions(uow: UnitOfWork, session_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+    """Of these sessions, the signed ones whose content no longer verifies, with how (a
+    check per session: for the mark on a listing, after the listing itself)."""
+    from ..adapters.db.records import SessionRow
+
+    out: dict[int, tuple[str, ...]] = {}
+    with uow:
+        for sid in sorted(set(session_ids)):
+            row = uow.session.get(SessionRow, sid)
+            problems = uow.sessions.check(row) if row is not None else []
+            if problems:
+                out[sid] = tuple(str(m) for m in problems)
+    return out
+
+
 @dataclass(frozen=True)
 class Verification:
+    """``problems``: how the content no longer verifies (which field where it can tell)."""
+
     session_id: int
     signed: bool
     intact: bool
+    problems: tuple[str, ...] = field(default=())
 
 
 def verify_session(uow: UnitOfWork, session_id: int) -> Verification:
-    """Recompute a signed session's signature from what is stored now."""
+    """Re-derive a signed session's content from what is stored now and check it against
+    its signature and the content hash the audit chain recorded at signing."""
     with uow:
         row = uow.records.treatment_session(session_id)
         if row.signed_at is None or row.signed_by_id is None:
             return Verification(session_id, False, False)
-        signer = uow.people.practitioner_by_id(row.signed_by_id).handle
-        expected = signature_of(content_of(uow, row), signer, row.signed_at)
-        return Verification(session_id, True, expected == row.signature)
+        problems = tuple(str(m) for m in uow.sessions.check(row))
+        return Verification(session_id, True, not problems, problems)

@@ -167,3 +167,5 @@ class RecallRow:
     volume_ml: float
     ingredient: str | None
     role: str
+    content_verified: bool | None = None
+    """A signed session whose content no longer verifies: False (None: not checked)."""

@@ -93,7 +93,10 @@ class AuditHeadRow(Base):
 
 
 class AuditEntryRow(Base):
-    """One write: who, when, what, the hash of the change and of the previous entry."""
+    """One write: who, when, what, the hash of the change and of the previous entry.
+    ``algorithm`` is ``sha256`` (unkeyed) or ``hmac-sha256`` keyed by the clinic's key
+    ``key_id``. ``signed_session_id``: the session an entry signs (to find the content
+    hash recorded at signing without reading the whole chain)."""
 
     __tablename__ = "audit_entry"
 
@@ -107,4 +110,23 @@ class AuditEntryRow(Base):
     change_hash: Mapped[str] = mapped_column(String(80), nullable=False)
     prev_hash: Mapped[str] = mapped_column(String(80), nullable=False)
     entry_hash: Mapped[str] = mapped_column(String(80), nullable=False)
+    algorithm: Mapped[str] = mapped_column(String(16), nullable=False, server_default="sha256")
+    key_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    signed_session_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     __table_args__ = (UniqueConstraint("clinic_id", "seq"), Index(None, "clinic_id", "id"))
+
+
+class AccessEntryRow(Base):
+    """One read of a patient's record: who, when, what, through which entrypoint."""
+
+    __tablename__ = "access_entry"
+
+    id: Mapped[int] = pk()
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"), nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    who: Mapped[str] = mapped_column(String(100), nullable=False)
+    entrypoint: Mapped[str] = mapped_column(String(16), nullable=False)
+    action: Mapped[str] = mapped_column(String(200), nullable=False)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), nullable=False, index=True)
+    subject: Mapped[str] = mapped_column(String(200), nullable=False)
+    __table_args__ = (Index(None, "clinic_id", "id"),)

@@ -105,6 +105,7 @@ class SessionRow(SoftDeleted, Base):
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     signed_by_id: Mapped[int | None] = practitioner_fk(nullable=True)
     signature: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    content_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     __table_args__ = (Index(None, "performed_at"),)
 
 

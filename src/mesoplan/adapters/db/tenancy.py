@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, event, func, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from .accounts import (
+    AccessEntryRow,
     ApiKeyRow,
     AuditEntryRow,
     AuditHeadRow,
@@ -58,6 +59,7 @@ DIRECT: tuple[type[Any], ...] = (
     ClinicProtocolRow,
     AuditEntryRow,
     AuditHeadRow,
+    AccessEntryRow,
 )
 BY_PATIENT: tuple[type[Any], ...] = (
     CourseRow,

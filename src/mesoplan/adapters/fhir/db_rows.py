@@ -145,22 +145,7 @@ def signature_entries(source: DatabaseSource) -> Iterator[SignatureEntry]:
 
 
 def delivered_ml(session: Session, session_id: int, planned_map_id: int, codes: bytes) -> float:
-    """The volume a session delivered: its planned map with the skipped points (status
-    bytes) and the stored changes (moved, other volume, added) replayed on it."""
-    import numpy as np
+    """The volume a session delivered, replayed by the session repository."""
+    from ..db.session_repository import replay_delivery
 
-    from ...domain.charting_points import STATUS_CODES, PointChange, PointStatus, deliver
-    from ..db.maps import decode_points, decode_status
-    from ..db.records import PlannedMapRow, SessionPointRow
-
-    planned = decode_points(session.get_one(PlannedMapRow, planned_map_id).data)
-    skipped = np.flatnonzero(decode_status(codes) == STATUS_CODES.index(PointStatus.SKIPPED))
-    changes = [PointChange(planned.ids[int(i)], PointStatus.SKIPPED) for i in skipped]
-    points = session.scalars(
-        select(SessionPointRow).where(SessionPointRow.session_id == session_id)
-    )
-    changes += [
-        PointChange(p.point_id, PointStatus(p.status), p.x_cm, p.y_cm, p.depth_mm, p.volume_ml)
-        for p in points
-    ]
-    return deliver(planned, changes).totals().volume_ml
+    return replay_delivery(session, planned_map_id, codes, session_id).totals().volume_ml

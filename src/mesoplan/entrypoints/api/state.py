@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ...services.scoped import ClinicUnitOfWork, Precondition
-from ...services.unit_of_work import UnitOfWork, utc_now
+from ...services.unit_of_work import Reader, UnitOfWork, utc_now
 from .auth_cache import AuthCache
 from .settings import ApiSettings
 
@@ -39,20 +39,34 @@ class AppState:
         """Not scoped to a clinic: only to find who calls."""
         return UnitOfWork(self.sessions, self.clock)
 
-    def read(self, who: Principal) -> ClinicUnitOfWork:
-        return ClinicUnitOfWork(self.sessions, who.clinic_id, None, self.clock)
+    def read(self, who: Principal, entrypoint: str = "api") -> ClinicUnitOfWork:
+        """A read in the caller's clinic; the records it reads go to the access log."""
+        reader = Reader(f"{who.username} ({who.role})", entrypoint)
+        return ClinicUnitOfWork(self.sessions, who.clinic_id, None, self.clock, reader=reader)
 
     def write(
-        self, who: Principal, action: str, precondition: Precondition | None = None
+        self,
+        who: Principal,
+        action: str,
+        precondition: Precondition | None = None,
+        entrypoint: str = "api",
     ) -> ClinicUnitOfWork:
         label = f"{who.username} ({who.role})"
-        return self.write_for(who.clinic_id, label, action, precondition)
+        return self.write_for(who.clinic_id, label, action, precondition, entrypoint)
 
     def write_for(
-        self, clinic_id: int, label: str, action: str, precondition: Precondition | None = None
+        self,
+        clinic_id: int,
+        label: str,
+        action: str,
+        precondition: Precondition | None = None,
+        entrypoint: str = "api",
     ) -> ClinicUnitOfWork:
         """A write in clinic ``clinic_id``, audited as ``label`` doing ``action``."""
         from ...adapters.db.audit import Actor
 
         actor = Actor(label, action)
-        return ClinicUnitOfWork(self.sessions, clinic_id, actor, self.clock, precondition)
+        reader = Reader(label, entrypoint)
+        return ClinicUnitOfWork(
+            self.sessions, clinic_id, actor, self.clock, precondition, reader=reader
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from .lazy import lazy_group
@@ -68,6 +70,23 @@ def _root(
     ),
 ) -> None:
     """Plan, chart and follow mesotherapy courses (not medical advice)."""
+
+
+def write_commands() -> list[str]:
+    """Every command that writes records (marked with ``common.writes``), by its path
+    (``session sign``), walked from :data:`COMMANDS`."""
+    from .common import WRITES
+    from .lazy import load_command
+
+    def walk(command: Any, path: list[str]) -> list[str]:
+        subs = getattr(command, "commands", None)
+        if subs is not None:
+            return [p for name in sorted(subs) for p in walk(subs[name], [*path, name])]
+        return [" ".join(path)] if getattr(command.callback, WRITES, False) else []
+
+    return [
+        p for name, target in COMMANDS.items() for p in walk(load_command(name, target), [name])
+    ]
 
 
 def main() -> None:

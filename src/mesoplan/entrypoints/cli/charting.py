@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from .common import fail
+from .common import fail, writes
 from .records_common import (
     AsOpt,
     Format,
@@ -65,6 +65,7 @@ def _needle(spec: str | None) -> tuple[int | None, float | None]:
 
 
 @session_app.command("record")
+@writes
 def record(
     course_id: int = typer.Argument(..., metavar="COURSE"),
     use: list[str] = typer.Option(
@@ -182,6 +183,9 @@ def session_lines(v: SessionView) -> list[str]:
         f"  addendum by {a['signed_by']} at {a['signed_at']:%Y-%m-%d %H:%M} UTC: {a['text']}"
         for a in v.addenda
     ]
+    if v.verified is False:
+        lines.insert(1, "  DOES NOT VERIFY: its content changed after it was signed")
+        lines += [f"  does not verify: {problem}" for problem in v.verification]
     lines += [
         f"  {f.severity} {f.rule_id} overridden: {f.override_reason}"
         for f in v.findings
@@ -220,6 +224,7 @@ def points_cmd(session_id: int = SessionArg, fmt: FormatOpt = Format.text) -> No
 
 
 @session_app.command("correct")
+@writes
 def correct(
     session_id: int = SessionArg,
     points: Path | None = typer.Option(None, "--points", metavar="FILE"),
@@ -237,6 +242,7 @@ def correct(
 
 
 @session_app.command("sign")
+@writes
 def sign(session_id: int = SessionArg, as_: AsOpt = None, fmt: FormatOpt = Format.text) -> None:
     """Sign a session: from then on it never changes."""
     from ...services import signing
@@ -247,6 +253,7 @@ def sign(session_id: int = SessionArg, as_: AsOpt = None, fmt: FormatOpt = Forma
 
 
 @session_app.command("cosign")
+@writes
 def cosign(session_id: int = SessionArg, as_: AsOpt = None, fmt: FormatOpt = Format.text) -> None:
     """Co-sign a signed session (a medical director, not the signer)."""
     from ...services import signing
@@ -257,6 +264,7 @@ def cosign(session_id: int = SessionArg, as_: AsOpt = None, fmt: FormatOpt = For
 
 
 @session_app.command("addendum")
+@writes
 def addendum(
     session_id: int = SessionArg,
     text: str = typer.Option(..., "--text", help="The amendment."),
@@ -286,6 +294,7 @@ def verify(session_id: int = SessionArg) -> None:
 
 
 @session_app.command("delete")
+@writes
 def delete(
     session_id: int = SessionArg,
     reason: str = typer.Option(..., "--reason"),

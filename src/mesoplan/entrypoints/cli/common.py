@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import typer
 
@@ -15,6 +15,15 @@ from ...config import Settings
 from ...domain.errors import MesoplanError, ProtocolError
 
 EXIT_USAGE = 2
+WRITES = "mesoplan_writes"
+F = TypeVar("F")
+
+
+def writes(command: F) -> F:
+    """Mark a command that writes records: each run appends one entry to the audit chain
+    (a test walks every marked command of the registry and checks it)."""
+    setattr(command, WRITES, True)
+    return command
 
 
 class ListFormat(StrEnum):

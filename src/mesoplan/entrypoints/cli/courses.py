@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from .common import fail, settings
+from .common import fail, settings, writes
 from .records_common import (
     AsOpt,
     Format,
@@ -44,6 +44,7 @@ def find_protocol(protocol_id: str | None, protocol_file: Path | None) -> Protoc
 
 
 @course_app.command("start")
+@writes
 def course_start(
     patient_id: int = typer.Argument(..., metavar="PATIENT"),
     protocol: str | None = typer.Option(None, "--protocol", metavar="ID"),

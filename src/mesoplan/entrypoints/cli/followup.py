@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from .common import fail
+from .common import fail, writes
 from .records_common import (
     AsOpt,
     Format,
@@ -23,6 +23,7 @@ measure_app = typer.Typer(help="Outcome measurements and photos.", no_args_is_he
 
 
 @reaction_app.command("add")
+@writes
 def reaction_add(
     session_id: int = typer.Argument(..., metavar="SESSION"),
     kind: str = typer.Option(..., "--kind", help="e.g. redness, oedema, bruising, nodule"),
@@ -66,6 +67,7 @@ def reaction_add(
 
 
 @measure_app.command("add")
+@writes
 def measure_add(
     patient_id: int = typer.Argument(..., metavar="PATIENT"),
     kind: str = typer.Argument(..., metavar="KIND", help="e.g. thigh_circumference_cm, photo"),

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from .common import writes
 from .records_common import (
     AsOpt,
     Format,
@@ -30,6 +31,7 @@ patient_app = typer.Typer(help="Patients: register, list, show, history.", no_ar
 
 
 @clinic_app.command("add")
+@writes
 def clinic_add(
     name: str = typer.Argument(..., metavar="NAME"),
     tz: str = typer.Option("UTC", "--tz", metavar="ZONE", help="The clinic's IANA time zone."),
@@ -44,6 +46,7 @@ def clinic_add(
 
 
 @practitioner_app.command("add")
+@writes
 def practitioner_add(
     handle: str = typer.Argument(..., metavar="HANDLE", help="e.g. dr-rossi; used with --as"),
     name: str = typer.Option(..., "--name", help="Full name."),
@@ -106,6 +109,7 @@ def _history(
 
 
 @patient_app.command("add")
+@writes
 def patient_add(
     family: str = typer.Option(..., "--family", help="Family name."),
     given: str = typer.Option(..., "--given", help="Given name."),
@@ -139,6 +143,7 @@ def patient_add(
 
 
 @patient_app.command("history")
+@writes
 def patient_history(
     patient_id: int = typer.Argument(..., metavar="PATIENT"),
     flag: FlagsOpt = None,
@@ -230,6 +235,7 @@ def _record_lines(r: PatientRecord) -> list[str]:
 
 
 @patient_app.command("delete")
+@writes
 def patient_delete(
     patient_id: int = typer.Argument(..., metavar="PATIENT"),
     reason: str = typer.Option(..., "--reason", help="Why (kept with who and when)."),

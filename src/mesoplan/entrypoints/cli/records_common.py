@@ -71,11 +71,38 @@ def records_errors() -> Iterator[None]:
             fail(f"the database refused the change: {detail}")
 
 
+def cli_identity() -> tuple[str, str]:
+    """Who runs the command (``--as``, MESOPLAN_PRACTITIONER, or the system user) and the
+    command (``mesoplan session sign``), for the audit trail and the access log."""
+    import getpass
+
+    # typer runs its own copy of click: its context, not the click package's.
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    names: list[str] = []
+    level = ctx
+    while level is not None and level.parent is not None:
+        names.insert(0, level.info_name or "")
+        level = level.parent
+    command = " ".join(["mesoplan", *names])
+    given = ctx.params.get("as_") if ctx is not None else None
+    who = given or settings().practitioner
+    if not who:
+        try:
+            who = f"{getpass.getuser()} (system user)"
+        except (KeyError, OSError):
+            who = "unknown (system user)"
+    return str(who), command
+
+
 def open_uow(check_schema: bool = True) -> UnitOfWork:
-    """The unit of work on the configured database; refuses a database whose schema is
-    not at the newest migration."""
+    """The unit of work on the configured database, audited as the command's user (every
+    commit appends an audit entry; reads of a record, an access entry); refuses a
+    database whose schema is not at the newest migration."""
     from ...adapters.db import make_engine, revision
-    from ...services.unit_of_work import UnitOfWork
+    from ...adapters.db.audit import Actor
+    from ...services.unit_of_work import Reader, UnitOfWork
 
     url = settings().resolved_database_url()
     engine = make_engine(url)
@@ -84,7 +111,8 @@ def open_uow(check_schema: bool = True) -> UnitOfWork:
         if current != head:
             where = "has no records schema" if current is None else f"is at revision {current}"
             fail(f"the database {where}; mesoplan needs {head}: run `mesoplan db upgrade`")
-    return UnitOfWork.from_engine(engine)
+    who, command = cli_identity()
+    return UnitOfWork.from_engine(engine, actor=Actor(who, command), reader=Reader(who, "cli"))
 
 
 def parse_date(value: str, option: str) -> date:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from .common import fail
+from .common import fail, writes
 from .records_common import (
     AsOpt,
     Format,
@@ -28,6 +28,7 @@ vial_app = typer.Typer(help="Multi-dose vials: open one from a lot.", no_args_is
 
 
 @stock_app.command("receive")
+@writes
 def receive(
     product: str = typer.Argument(..., metavar="PRODUCT"),
     lot: str = typer.Argument(..., metavar="LOT"),
@@ -92,6 +93,7 @@ def list_stock(as_: AsOpt = None, fmt: FormatOpt = Format.text) -> None:
 
 
 @vial_app.command("open")
+@writes
 def open_vial(
     product: str = typer.Argument(..., metavar="PRODUCT"),
     lot: str = typer.Argument(..., metavar="LOT"),
@@ -115,6 +117,7 @@ def open_vial(
     )
 
 
+@writes
 def recall(
     lot: str | None = typer.Option(None, "--lot", metavar="LOT", help="A lot number."),
     vial: str | None = typer.Option(None, "--vial", metavar="VIAL", help="A vial id."),
@@ -135,6 +138,7 @@ def recall(
             result = service.recall(uow, actor(as_), reason, lot, vial)
         else:
             result = service.who_received(uow, lot, vial)
+        result = service.mark_unverified(open_uow(), result)
     _print_recall(result, fmt)
 
 
@@ -177,4 +181,5 @@ def _print_recall(result: RecallResult, fmt: RecallFormat) -> None:
             f"({r['phone'] or r['email'] or 'no contact'}): session {r['session_id']} "
             f"on {r['performed_at'][:10]}, {r['product']} lot {r['lot_number']} "
             f"vial {r['vial'] or '-'}, {r['volume_ml']:g} mL"
+            + (" [DOES NOT VERIFY]" if r["content_verified"] is False else "")
         )

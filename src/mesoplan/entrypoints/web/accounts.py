@@ -21,7 +21,7 @@ class AccountsBackend(AuthBackend):
         from ...services.auth import find_login, login
 
         clinic_id = find_login(self.state.plain(), username, password, self.state.api.passwords)
-        uow = self.state.write_for(clinic_id, username, "POST /app/login")
+        uow = self.state.write_for(clinic_id, username, "POST /app/login", entrypoint="web")
         result = login(uow, username, self.state.api.token_ttl)
         identity = self.identify(result.token)
         assert identity is not None
@@ -59,12 +59,19 @@ class AccountsBackend(AuthBackend):
             logout(self.uow_for(identity, "POST /app/logout"), identity.token_id)
 
     def uow_for(self, identity: Identity, action: str | None = None) -> ClinicUnitOfWork:
+        label = f"{identity.username} ({identity.role})"
         if action is None:
             from ...services.scoped import ClinicUnitOfWork
+            from ...services.unit_of_work import Reader
 
-            return ClinicUnitOfWork(self.state.sessions, identity.clinic_id, None, self.state.clock)
-        label = f"{identity.username} ({identity.role})"
-        return self.state.write_for(identity.clinic_id, label, action)
+            return ClinicUnitOfWork(
+                self.state.sessions,
+                identity.clinic_id,
+                None,
+                self.state.clock,
+                reader=Reader(label, "web"),
+            )
+        return self.state.write_for(identity.clinic_id, label, action, entrypoint="web")
 
     def clinic_protocols(self, identity: Identity) -> list[Protocol]:
         from ...services.clinic_protocols import all_protocols

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from ....adapters.db.audit_verify import verify_clinic
-from ....services import listings, record_edits
+from ....services import audit, listings, record_edits
 from ....services.unit_of_work import UnitOfWork
 from .. import etags
 from ..deps import AuditReader, ClinicAdmin, IfMatch, Paging, Reader
 from ..pagination import Page, encode_cursor
-from ..schemas.accounts import AuditEntryRead, AuditVerifyRead, ClinicRead, ClinicUpdate
+from ..schemas.accounts import (
+    AccessEntryRead,
+    AuditEntryRead,
+    AuditVerifyRead,
+    ClinicRead,
+    ClinicUpdate,
+)
 
 router = APIRouter(tags=["clinics and audit"])
 
@@ -52,13 +57,25 @@ def list_audit(ctx: AuditReader, paging: Paging) -> Page[AuditEntryRead]:
 
 @router.get("/audit/verify", response_model=AuditVerifyRead)
 def verify_audit(ctx: AuditReader) -> AuditVerifyRead:
-    """Recompute the clinic's chain; ``broken_at`` is the first broken entry."""
-    with ctx.read() as uow:
-        r = verify_clinic(uow.session, ctx.who.clinic_id)
-    return AuditVerifyRead(
-        clinic_id=r.clinic_id,
-        entries=r.entries,
-        intact=r.intact,
-        broken_at=r.broken_at,
-        reason=r.reason,
+    """Recompute the clinic's chain (``broken_at`` is the first broken entry) and
+    re-verify every signed session against its signature and the content hash the chain
+    recorded at signing (``mismatches``: every session that does not verify)."""
+    (r,) = audit.verify_chains(ctx.read(), ctx.who.clinic_id)
+    return AuditVerifyRead.model_validate(r.as_dict())
+
+
+@router.get("/audit/access", response_model=Page[AccessEntryRead])
+def list_access(
+    ctx: AuditReader, paging: Paging, patient_id: int | None = None
+) -> Page[AccessEntryRead]:
+    """The access log: every read of a patient's record (who, when, what, entrypoint),
+    oldest first; ``patient_id`` keeps one patient's."""
+    found = audit.access_log(
+        ctx.read(), ctx.who.clinic_id, patient_id, paging.after, paging.limit + 1
+    )
+    items = [AccessEntryRead.model_validate(e, from_attributes=True) for e in found]
+    more = len(items) > paging.limit
+    items = items[: paging.limit]
+    return Page[AccessEntryRead](
+        items=items, next_cursor=encode_cursor(items[-1].id if more else None)
     )

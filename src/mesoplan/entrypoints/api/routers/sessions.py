@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from ....domain.charting_points import PointChange
 from ....services import listings, sessions, signing
-from ....services.session_views import session_points, session_view
+from ....services.session_views import read_session_view, session_points
 from ....services.sessions import SessionInput, UseInput
 from ....services.unit_of_work import UnitOfWork
 from .. import etags
@@ -30,7 +30,7 @@ Reason = Annotated[str, Query(min_length=1, max_length=1000, description="why")]
 
 
 def read_session(uow: UnitOfWork, session_id: int) -> SessionRead:
-    view = session_view(uow, uow.records.treatment_session(session_id))
+    view = read_session_view(uow, session_id)
     return SessionRead.model_validate(view, from_attributes=True)
 
 

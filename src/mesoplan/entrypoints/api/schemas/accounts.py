@@ -154,13 +154,64 @@ class AuditEntryRead(BaseModel):
     change_hash: str
     prev_hash: str
     entry_hash: str
+    algorithm: str
+    key_id: str | None
+
+
+class MismatchRead(BaseModel):
+    """A signed session whose content no longer verifies (``field`` where it can tell)."""
+
+    model_config = example(
+        session_id=4, field="uses", reason="differs from what the audit chain recorded"
+    )
+
+    session_id: int
+    field: str | None
+    reason: str
 
 
 class AuditVerifyRead(BaseModel):
-    model_config = example(clinic_id=1, entries=120, intact=True, broken_at=None, reason=None)
+    """The chain walked and every signed session re-verified; ``intact`` only when both
+    hold. ``missing_key``: the chain names a key the server's key file does not hold."""
+
+    model_config = example(
+        clinic_id=1,
+        entries=120,
+        intact=True,
+        broken_at=None,
+        reason=None,
+        sessions=14,
+        mismatches=[],
+        missing_key=None,
+    )
 
     clinic_id: int
     entries: int
     intact: bool
     broken_at: int | None
     reason: str | None
+    sessions: int
+    mismatches: list[MismatchRead]
+    missing_key: str | None
+
+
+class AccessEntryRead(BaseModel):
+    """One read of a patient's record."""
+
+    model_config = example(
+        id=31,
+        at="2025-03-03T09:00:00+00:00",
+        who="dr-rossi (practitioner)",
+        entrypoint="api",
+        action="read patient",
+        patient_id=3,
+        subject="patient 3",
+    )
+
+    id: int
+    at: datetime
+    who: str
+    entrypoint: str
+    action: str
+    patient_id: int
+    subject: str

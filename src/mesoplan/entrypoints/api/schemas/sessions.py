@@ -91,6 +91,8 @@ class SessionRead(BaseModel):
         addenda=[],
         findings=[],
         warnings=[],
+        verified=True,
+        verification=[],
     )
 
     id: int
@@ -112,6 +114,10 @@ class SessionRead(BaseModel):
     addenda: list[dict[str, Any]]
     findings: list[FindingRead]
     warnings: list[str]
+    verified: bool | None = Field(
+        description="signed: whether its content still verifies (null: not signed)"
+    )
+    verification: list[str] = Field(description="how a signed session no longer verifies")
 
 
 class PointRead(BaseModel):
@@ -134,11 +140,12 @@ class AddendumCreate(BaseModel):
 
 
 class VerificationRead(BaseModel):
-    model_config = example(session_id=12, signed=True, intact=True)
+    model_config = example(session_id=12, signed=True, intact=True, problems=[])
 
     session_id: int
     signed: bool
     intact: bool
+    problems: list[str] = Field(description="how the content no longer verifies")
 
 
 class ReactionCreate(BaseModel):

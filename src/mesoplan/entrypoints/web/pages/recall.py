@@ -15,12 +15,13 @@ router = APIRouter(route_class=WebRoute)
 
 @router.get("/recall", response_class=HTMLResponse)
 def find(page: Reader, lot: str = "", vial: str = "") -> HTMLResponse:
-    from ....services.recall import who_received
+    from ....services.recall import mark_unverified, who_received
 
     result, error = None, None
     if lot.strip() or vial.strip():
         try:
             result = who_received(page.uow(), lot.strip() or None, vial.strip() or None)
+            result = mark_unverified(page.uow(), result)
         except MesoplanError as exc:
             error = str(exc)
     return page.render(
