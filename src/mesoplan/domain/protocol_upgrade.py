@@ -12,13 +12,16 @@ default spacing, capped by the rule's point caps. The range follows the same ari
 
 each rounded down to 0.0001 mL (less per point, never more) and at least the 0.001 mL
 floor; min and max are widened to take the default in. The budget is the old volume range.
+A group whose lattice could hold more than :data:`EXACT_COUNT_LIMIT` points is not filled:
+its area bound is counted instead, which counts more points, so the dose comes out
+smaller, never larger (and the work stays bounded whatever spacing a file gives).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 
 from .protocol import (
     CURRENT_FORMAT,
@@ -29,6 +32,9 @@ from .protocol import (
     Protocol,
     VolumeRange,
 )
+
+EXACT_COUNT_LIMIT = 100_000
+"""Above this area bound of a group's lattice, the bound is counted instead of the points."""
 
 DOSE_STEP_ML = 0.0001
 """Derived doses are rounded down to this step."""
@@ -69,16 +75,20 @@ def _whole_zones(group: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@cache
+@lru_cache(maxsize=256)  # spacings come from files: a bounded cache
 def group_lattice_points(group: str, spacing_cm: float, pattern: str = "hex") -> int:
     """Lattice points over the whole of ``group`` at ``spacing_cm`` (reference size, the
-    zones' own exclusions kept out), as the planner fills a zone."""
+    zones' own exclusions kept out), as the planner fills a zone. The catalogue's zones
+    and the plausible spacing (at least 0.05 cm) bound the work."""
     from .anatomy import get_zone
-    from .mapping import allowed_region, fill
+    from .mapping import allowed_region, fill, point_bound
 
+    zones = [get_zone(z) for z in _whole_zones(group)]
+    bound = sum(point_bound(z.outline(), spacing_cm) for z in zones)
+    if bound > EXACT_COUNT_LIMIT:
+        return bound
     total = 0
-    for zone_id in _whole_zones(group):
-        zone = get_zone(zone_id)
+    for zone in zones:
         region = allowed_region(zone.outline(), spacing_cm, tuple(zone.exclusions))
         total += int(fill(region, spacing_cm, pattern)[0].shape[0])
     return total
