@@ -153,6 +153,12 @@ def _before_commit(session: Session) -> None:
     session.info.pop(_CHANGES, None)
 
 
+def note(session: Session, change: dict[str, Any]) -> None:
+    """Audit ``change`` (an event that alters no row, such as a refused login) with the
+    next commit of this tracked session."""
+    session.info.setdefault(_CHANGES, []).append(change)
+
+
 def _after_rollback(session: Session) -> None:
     session.info.pop(_CHANGES, None)
 

@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from ....domain.bounds import FieldError, check_json_value
+from ..bounds import ClinicalDate, Line, Text
 from .base import FindingRead, example, strict_example
 
 _ZONES = ["thigh-left-lateral", "thigh-right-lateral"]
+Zone = Annotated[Line, Field(min_length=1, max_length=64)]
+Key = Annotated[Line, Field(min_length=1, max_length=64)]
+Reason = Annotated[Text, Field(min_length=1, max_length=1000)]
+
+
+def _plan_document(value: dict[str, Any]) -> dict[str, Any]:
+    try:
+        check_json_value(value)
+    except FieldError as exc:
+        raise ValueError(f"at {exc.field}: {exc.message}") from None
+    return value
+
+
+PlanDocument = Annotated[dict[str, Any], AfterValidator(_plan_document)]
 
 
 class ProtocolRead(BaseModel):
@@ -73,9 +89,9 @@ class ZoneRead(BaseModel):
 class OverrideCreate(BaseModel):
     model_config = strict_example(field="depth_mm", value=4.5, reason="thick fat layer")
 
-    field: str = Field(min_length=1, max_length=64)
+    field: Line = Field(min_length=1, max_length=64)
     value: float = Field(allow_inf_nan=False)
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: Text = Field(min_length=1, max_length=1000)
 
 
 class PlanCreate(BaseModel):
@@ -90,18 +106,18 @@ class PlanCreate(BaseModel):
         start_date="2025-03-10",
     )
 
-    protocol: str | None = Field(None, min_length=1, max_length=100)
-    protocol_toml: str | None = Field(None, min_length=1, max_length=200_000)
-    zones: list[str] = Field(min_length=1, max_length=40)
-    measurements: dict[str, float] = Field(default_factory=dict, max_length=40)
+    protocol: Line | None = Field(None, min_length=1, max_length=100)
+    protocol_toml: Text | None = Field(None, min_length=1, max_length=200_000)
+    zones: list[Zone] = Field(min_length=1, max_length=40)
+    measurements: dict[Key, float] = Field(default_factory=dict, max_length=40)
     spacing_cm: float | None = Field(None, gt=0, allow_inf_nan=False)
     depth_mm: float | None = Field(None, gt=0, allow_inf_nan=False)
-    volume_ml: dict[str, float] = Field(default_factory=dict, max_length=20)
+    volume_ml: dict[Key, float] = Field(default_factory=dict, max_length=20)
     pattern: Literal["hex", "square"] = "hex"
     overrides: list[OverrideCreate] = Field(default_factory=list, max_length=10)
-    start_date: date | None = None
+    start_date: ClinicalDate | None = None
     at: time = time(9, 0)
-    timezone: str | None = Field(None, max_length=64)
+    timezone: Line | None = Field(None, max_length=64)
 
 
 class PlanRead(BaseModel):
@@ -143,14 +159,14 @@ class CourseCreate(BaseModel):
         overrides={},
     )
 
-    protocol: str = Field(min_length=1, max_length=100)
-    zones: list[str] = Field(default_factory=list, max_length=40)
-    measurements: dict[str, float] = Field(default_factory=dict, max_length=40)
-    plan: dict[str, Any] | None = None
-    start_date: date
+    protocol: Line = Field(min_length=1, max_length=100)
+    zones: list[Zone] = Field(default_factory=list, max_length=40)
+    measurements: dict[Key, float] = Field(default_factory=dict, max_length=40)
+    plan: PlanDocument | None = None
+    start_date: ClinicalDate
     at: time = time(9, 0)
-    timezone: str | None = Field(None, max_length=64)
-    overrides: dict[str, str] = Field(default_factory=dict, max_length=20)
+    timezone: Line | None = Field(None, max_length=64)
+    overrides: dict[Key, Reason] = Field(default_factory=dict, max_length=20)
 
 
 class CourseUpdate(BaseModel):
@@ -158,9 +174,9 @@ class CourseUpdate(BaseModel):
 
     model_config = strict_example(start_date="2025-03-17", at="10:00:00")
 
-    start_date: date
+    start_date: ClinicalDate
     at: time = time(9, 0)
-    timezone: str | None = Field(None, max_length=64)
+    timezone: Line | None = Field(None, max_length=64)
 
 
 class CourseRead(BaseModel):
