@@ -23,6 +23,8 @@ EVENT_LEEWAY = timedelta(minutes=5)
 """An event that happened may be stamped this far ahead of the clock (clock skew)."""
 COURSE_START_WINDOW_DAYS = 5 * 366
 """A course starts within about five years of today, either way."""
+COORD_ABS_MAX_CM = 300.0
+"""Where no outline is known, a point lies at most this far from its zone's origin."""
 INT_ABS_MAX = 2**53
 """The largest integer a free-form JSON document may hold (exact in a double)."""
 

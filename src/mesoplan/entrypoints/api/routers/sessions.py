@@ -6,7 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from ....domain.bounds import FieldError
 from ....domain.charting_points import PointChange
+from ....domain.errors import ChartingError
 from ....services import listings, sessions, signing
 from ....services.session_views import session_points, session_view
 from ....services.sessions import SessionInput, UseInput
@@ -40,7 +42,14 @@ def _use(u: UseCreate) -> UseInput:
 
 
 def _changes(changes: list[PointChangeCreate]) -> list[PointChange]:
-    return [PointChange(**c.model_dump()) for c in changes]
+    """The domain's changes; a change it refuses is named by its place (``changes/3``)."""
+    out = []
+    for i, c in enumerate(changes):
+        try:
+            out.append(PointChange(**c.model_dump()))
+        except ChartingError as exc:
+            raise FieldError(f"changes/{i}", str(exc)) from None
+    return out
 
 
 @router.get("/sessions", response_model=Page[SessionRead])
