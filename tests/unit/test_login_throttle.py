@@ -4,6 +4,7 @@ slots; at most one audit entry per username a minute; bounded memory."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -147,3 +148,24 @@ def test_tracked_keys_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_no_hash_slot_is_one_clear_error() -> None:
     with pytest.raises(MesoplanError, match="MESOPLAN_API_LOGIN_HASHES"):
         ThrottleSettings(hashes=0)
+
+
+def test_a_coroutine_waits_for_the_same_slots_without_a_thread() -> None:
+    t = LoginThrottle(SETTINGS, Clock())
+
+    async def login() -> str:
+        async with t.hashing_async():
+            return "hashed"
+
+    with t.hashing(), pytest.raises(LoginBusy):
+        asyncio.run(login())
+    assert asyncio.run(login()) == "hashed"
+
+    async def released_meanwhile() -> str:
+        with t.hashing():
+            asyncio.get_running_loop().call_later(0.02, t._slots.release)
+            result = await login()  # waits the 0.02 s, then gets the freed slot
+            t._slots.acquire()
+        return result
+
+    assert asyncio.run(released_meanwhile()) == "hashed"

@@ -9,15 +9,17 @@ the clock it is given, so tests move time by hand.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 MAX_TRACKED = 100_000
+POLL_S = 0.01
 AUDIT_EVERY = timedelta(minutes=1)
 """At most one audit entry per username in this time for throttled attempts."""
 
@@ -142,6 +144,21 @@ class LoginThrottle:
             while len(self._audited) > MAX_TRACKED:
                 self._audited.popitem(last=False)
             return True
+
+    @asynccontextmanager
+    async def hashing_async(self) -> AsyncIterator[None]:
+        """:meth:`hashing` for a coroutine: it waits without holding a worker thread
+        (it polls the same slots every :data:`POLL_S`)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.queue_s
+        while not self._slots.acquire(blocking=False):
+            if loop.time() >= deadline:
+                raise LoginBusy(max(1, math.ceil(self.settings.queue_s)))
+            await asyncio.sleep(POLL_S)
+        try:
+            yield
+        finally:
+            self._slots.release()
 
     @contextmanager
     def hashing(self) -> Iterator[None]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Body, HTTPException, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from ....services import accounts, api_keys, auth, listings
 from ....services.accounts import NewUser, UserChange
@@ -31,30 +33,30 @@ router = APIRouter(tags=["auth and users"])
 
 
 @router.post("/auth/login", response_model=TokenRead)
-def login(body: Annotated[LoginCreate, Body()], state: State, request: Request) -> TokenRead:
+async def login(body: Annotated[LoginCreate, Body()], state: State, request: Request) -> TokenRead:
     """Exchange a username and password for a bearer token (valid for the token TTL).
     After repeated failures of a username or from an address: 429 with Retry-After;
     when every password check slot stays busy: 503 with Retry-After."""
     address = request.client.host if request.client else "unknown"
-    clinic_id = _checked_login(state, body, address)
+    clinic_id = await _checked_login(state, body, address)
     uow = state.write_for(clinic_id, body.username, "POST /auth/login")
-    result = auth.login(uow, body.username, state.api.token_ttl)
+    result = await run_in_threadpool(auth.login, uow, body.username, state.api.token_ttl)
     user = UserRead.model_validate(result.user)
     return TokenRead(access_token=result.token, expires_at=result.expires_at, user=user)
 
 
-def _checked_login(state: AppState, body: LoginCreate, address: str) -> int:
+async def _checked_login(state: AppState, body: LoginCreate, address: str) -> int:
     """The user's clinic once the throttle lets the attempt through and the password
-    matches; each failure counts against the username and the address."""
+    matches; each failure counts against the username and the address. Waiting for a
+    hash slot holds no worker thread."""
     throttle = state.login_throttle
+    check = partial(auth.find_login, state.plain(), body.username, body.password)
     try:
         throttle.check(body.username, address)
-        with throttle.hashing():
-            clinic_id = auth.find_login(
-                state.plain(), body.username, body.password, state.api.passwords
-            )
+        async with throttle.hashing_async():
+            clinic_id = await run_in_threadpool(check, state.api.passwords)
     except LoginThrottled as exc:
-        _audit_throttled(state, body.username, address, exc.retry_after_s)
+        await run_in_threadpool(_audit_throttled, state, body.username, address, exc.retry_after_s)
         raise HTTPException(429, str(exc), {"Retry-After": str(exc.retry_after_s)}) from None
     except LoginBusy as exc:
         raise HTTPException(503, str(exc), {"Retry-After": str(exc.retry_after_s)}) from None
