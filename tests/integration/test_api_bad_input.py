@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,16 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from .api_support import ZONES, Seed, clinic_with_roles, iso, make_client, now, seed_records
+from .api_support import (
+    ZONES,
+    Seed,
+    clinic_protocol_text,
+    clinic_with_roles,
+    iso,
+    make_client,
+    now,
+    seed_records,
+)
 
 pytestmark = pytest.mark.integration
 HUGE = "99999999999999999999"
@@ -37,7 +46,7 @@ class Case:
     params: dict[str, str] | None = None
     role: str = "practitioner"
     if_match: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    toml: str | None = None
 
 
 def _use(p: str) -> list[dict[str, Any]]:
@@ -45,6 +54,11 @@ def _use(p: str) -> list[dict[str, Any]]:
         {"product": "Tefamin", "lot_number": f"{p}-TF1", "volume_ml": 0.1, "vial": f"{p}-TF1-V1"},
         {"product": "Carnitine", "lot_number": f"{p}-CN1", "volume_ml": 0.1, "vial": f"{p}-CN1-V1"},
     ]
+
+
+def _nul_protocol(p: str) -> str:
+    """A clinic protocol whose title holds an escaped NUL (valid TOML)."""
+    return clinic_protocol_text(f"{p}-nul").replace('title = "', 'title = "A\\u0000B ', 1)
 
 
 PATIENT = {"family_name": "Bianchi", "given_name": "Luca", "sex": "male"}
@@ -60,6 +74,8 @@ MEASURE = {
 SAYS = {
     "huge course_id in a body": '"pointer":"#/course_id"',
     "NUL in a family name": '"pointer":"#/family_name"',
+    "NUL escape in an uploaded protocol": '"field":"title"',
+    "NUL escape in a previewed protocol": '"field":"title"',
     "NUL in ?name=": '"query":"name"',
     "lone surrogate in a name": '"pointer":"#/given_name"',
     "NUL in a login username": '"pointer":"#/username"',
@@ -157,6 +173,10 @@ def cases(p: str) -> list[Case]:
         Case("NUL in an approved plan", "POST", "/patients/{patient}/courses", 422,
              json={"protocol": "cellulite", "start_date": today.isoformat(),
                    "plan": {"zones": [{"zone": "a\u0000b"}]}}),
+        Case("NUL escape in an uploaded protocol", "POST", "/protocols", 422, role="admin",
+             toml=_nul_protocol(p)),
+        Case("NUL escape in a previewed protocol", "POST", "/plans/preview", 422,
+             json={"protocol_toml": _nul_protocol(p), "zones": [Z]}),
         Case("NUL in a user's name", "POST", "/users", 422, role="admin",
              json={"username": "nul-user", "name": "N\u0000", "role": "assistant",
                    "password": "password-1234"}),
@@ -265,9 +285,13 @@ def test_bad_input_table(engine: Engine) -> None:
         headers = dict(c.headers[case.role]) if case.role else {}
         if case.if_match:
             headers["If-Match"] = client.get(path, headers=headers).headers["etag"]
+        body: str | None = None
         if case.json is not None:  # ASCII JSON: a lone surrogate travels as its escape
             headers["Content-Type"] = "application/json"
-        body = None if case.json is None else json.dumps(case.json)
+            body = json.dumps(case.json)
+        elif case.toml is not None:
+            headers["Content-Type"] = "application/toml"
+            body = case.toml
         r = client.request(case.method, path, content=body, params=case.params, headers=headers)
         answers.append((case.name, case.expect, r.status_code, r.text[:300]))
         assert SAYS.get(case.name, "") in r.text, (case.name, r.text)
