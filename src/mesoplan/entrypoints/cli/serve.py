@@ -15,8 +15,9 @@ def serve(
     ),
     log_level: str = typer.Option("info", "--log-level", help="uvicorn's log level."),
 ) -> None:
-    """Serve the REST API (OpenAPI at /openapi.json, interactive docs at /docs), with the
-    request and connection limits of MESOPLAN_API_* (see docs/api.md)."""
+    """Serve the REST API (OpenAPI at /openapi.json, interactive docs at /docs).
+
+    Request and connection limits and login throttling: MESOPLAN_API_* (docs/api.md)."""
     import uvicorn
 
     from ...adapters.db import make_engine
