@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from mesoplan.config import Settings
 from mesoplan.entrypoints.api import ApiSettings, create_app
-from mesoplan.services.login_throttle import ThrottleSettings
+from mesoplan.services.login_throttle import LoginThrottled, ThrottleSettings
 
 from .api_support import CHEAP, PASSWORD, clinic_with_roles
 from .conftest import Clock
@@ -111,3 +111,22 @@ def test_logins_wait_for_a_hash_slot_then_get_503(engine: Engine, clock: Clock) 
         release.set()
         worker.join(10)
     assert _login(client, "h-admin", PASSWORD).status_code == 200
+
+
+def test_the_web_login_counts_against_the_same_username(engine: Engine, clock: Clock) -> None:
+    from mesoplan.entrypoints.web.accounts import AccountsBackend
+    from mesoplan.services.auth import AuthenticationError
+
+    client = _client(engine, clock)
+    clinic_with_roles(client, engine, "w")
+    web = AccountsBackend(client.app.state.mesoplan)  # type: ignore[attr-defined]
+    for _ in range(2):
+        with pytest.raises(AuthenticationError):
+            web.login("w-admin", "wrong-password")
+    assert _login(client, "w-admin", "wrong-password").status_code == 401  # the third
+    with pytest.raises(LoginThrottled, match="retry in 1 s"):
+        web.login("w-admin", PASSWORD)
+    assert _login(client, "w-admin", PASSWORD).status_code == 429
+    clock.advance(seconds=1)
+    token, identity = web.login(" w-admin\n", PASSWORD)
+    assert identity.username == "w-admin" and token.startswith("mpt_")

@@ -18,6 +18,8 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..domain.errors import MesoplanError
+
 MAX_TRACKED = 100_000
 POLL_S = 0.01
 AUDIT_EVERY = timedelta(minutes=1)
@@ -36,13 +38,11 @@ class ThrottleSettings:
     backoff_max_s: float = 900.0
 
     def __post_init__(self) -> None:
-        from ..domain.errors import MesoplanError
-
         if self.hashes < 1:
             raise MesoplanError("MESOPLAN_API_LOGIN_HASHES must be at least 1")
 
 
-class LoginThrottled(Exception):
+class LoginThrottled(MesoplanError):
     """Wait ``retry_after_s`` before the next login (429)."""
 
     def __init__(self, retry_after_s: int, because: str) -> None:
@@ -51,7 +51,7 @@ class LoginThrottled(Exception):
         self.because = because
 
 
-class LoginBusy(Exception):
+class LoginBusy(MesoplanError):
     """Every password hash slot stayed taken for the queue time (503)."""
 
     def __init__(self, retry_after_s: int) -> None:
@@ -109,22 +109,24 @@ class LoginThrottle:
         self._audited: OrderedDict[str, datetime] = OrderedDict()
         self._slots = threading.BoundedSemaphore(settings.hashes)
 
-    def check(self, username: str, address: str) -> None:
-        """Raise :class:`LoginThrottled` while the username or the address waits."""
+    def check(self, username: str, address: str | None) -> None:
+        """Raise :class:`LoginThrottled` while the username or the address waits
+        (``address`` None: a caller that does not know it; the username still counts)."""
         now = self.clock()
         with self._lock:
             user_wait = self._users.wait_s(username, now)
-            address_wait = self._addresses.wait_s(address, now)
+            address_wait = self._addresses.wait_s(address, now) if address else 0.0
         wait = max(user_wait, address_wait)
         if wait > 0:
             because = "username" if user_wait >= address_wait else "client address"
             raise LoginThrottled(max(1, math.ceil(wait)), because)
 
-    def failed(self, username: str, address: str) -> None:
+    def failed(self, username: str, address: str | None) -> None:
         now = self.clock()
         with self._lock:
             self._users.fail(username, now)
-            self._addresses.fail(address, now)
+            if address:
+                self._addresses.fail(address, now)
 
     def succeeded(self, username: str) -> None:
         """The username starts afresh; the address keeps its count (a valid account of
