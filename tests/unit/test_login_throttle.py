@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 import pytest
 
@@ -31,6 +34,7 @@ class Clock:
         self.now += timedelta(seconds=seconds)
 
 
+T = TypeVar("T")
 SETTINGS = ThrottleSettings(
     hashes=1, queue_s=0.05, free_failures=3, address_free_failures=10, backoff_s=1.0,
     backoff_max_s=30.0,
@@ -150,6 +154,12 @@ def test_no_hash_slot_is_one_clear_error() -> None:
         ThrottleSettings(hashes=0)
 
 
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` in a thread of its own (whatever loop this thread may hold)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result(10)
+
+
 def test_a_coroutine_waits_for_the_same_slots_without_a_thread() -> None:
     t = LoginThrottle(SETTINGS, Clock())
 
@@ -158,8 +168,8 @@ def test_a_coroutine_waits_for_the_same_slots_without_a_thread() -> None:
             return "hashed"
 
     with t.hashing(), pytest.raises(LoginBusy):
-        asyncio.run(login())
-    assert asyncio.run(login()) == "hashed"
+        _run(login())
+    assert _run(login()) == "hashed"
 
     async def released_meanwhile() -> str:
         with t.hashing():
@@ -168,4 +178,4 @@ def test_a_coroutine_waits_for_the_same_slots_without_a_thread() -> None:
             t._slots.acquire()
         return result
 
-    assert asyncio.run(released_meanwhile()) == "hashed"
+    assert _run(released_meanwhile()) == "hashed"
