@@ -26,8 +26,8 @@ def _number(env: dict[str, str], name: str, default: float) -> Any:
     except ValueError:
         kind = "a whole number" if isinstance(default, int) else "a number"
         raise MesoplanError(f"{name} must be {kind}, got {raw!r}") from None
-    if value < 0:
-        raise MesoplanError(f"{name} must not be negative, got {raw!r}")
+    if value < 0 or value != value or value == float("inf"):
+        raise MesoplanError(f"{name} must be a finite number, not negative, got {raw!r}")
     return value
 
 
@@ -35,6 +35,24 @@ def _positive(value: int, name: str) -> int:
     if value < 1:
         raise MesoplanError(f"{name} must be a whole number of at least 1, got {value}")
     return value
+
+
+_LIMITS: tuple[tuple[str, float], ...] = (
+    ("api_login_hashes", 2),
+    ("api_login_queue_s", 5.0),
+    ("api_login_free_failures", 5),
+    ("api_login_address_free_failures", 20),
+    ("api_login_backoff_s", 1.0),
+    ("api_login_backoff_max_s", 900.0),
+    ("api_max_body_bytes", 4 * 1024 * 1024),
+    ("api_body_timeout_s", 30.0),
+    ("api_header_timeout_s", 10.0),
+    ("api_keep_alive_s", 5.0),
+    ("api_keep_alive_requests", 1000),
+    ("api_max_connections", 1000),
+)
+"""The login throttle's and the server's settings: (field, default); the variable is
+``MESOPLAN_`` and the field's name in capitals."""
 
 
 def default_data_dir() -> Path:
@@ -69,6 +87,25 @@ class Settings:
     ``secret_key`` (``MESOPLAN_SECRET_KEY``): the key the web pages sign their login
     forms with; unset, each process draws a random one at start (set the same key on
     every process behind one address).
+
+    Login throttling (per process): ``api_login_hashes`` (``MESOPLAN_API_LOGIN_HASHES``,
+    default 2) password hashes at most in flight, a login that finds none free waits
+    ``api_login_queue_s`` (``MESOPLAN_API_LOGIN_QUEUE_S``, default 5) and then gets 503;
+    after ``api_login_free_failures`` (``MESOPLAN_API_LOGIN_FREE_FAILURES``, default 5)
+    failed logins of one username, or ``api_login_address_free_failures``
+    (``MESOPLAN_API_LOGIN_ADDRESS_FREE_FAILURES``, default 20) from one client address,
+    each further failure doubles a wait that starts at ``api_login_backoff_s``
+    (``MESOPLAN_API_LOGIN_BACKOFF_S``, default 1) and stops at ``api_login_backoff_max_s``
+    (``MESOPLAN_API_LOGIN_BACKOFF_MAX_S``, default 900); a login during the wait gets 429.
+
+    Server limits: ``api_max_body_bytes`` (``MESOPLAN_API_MAX_BODY_BYTES``, default 4 MiB;
+    larger bodies get 413), ``api_body_timeout_s`` (``MESOPLAN_API_BODY_TIMEOUT_S``, default
+    30: the whole body must arrive in this time, else 408), ``api_header_timeout_s``
+    (``MESOPLAN_API_HEADER_TIMEOUT_S``, default 10: the request line and headers must),
+    ``api_keep_alive_s`` (``MESOPLAN_API_KEEP_ALIVE_S``, default 5: an idle connection is
+    closed after this), ``api_keep_alive_requests`` (``MESOPLAN_API_KEEP_ALIVE_REQUESTS``,
+    default 1000 requests on one connection), ``api_max_connections``
+    (``MESOPLAN_API_MAX_CONNECTIONS``, default 1000; more get 503).
     """
 
     protocol_path: tuple[Path, ...] = ()
@@ -84,6 +121,18 @@ class Settings:
     api_auth_cache_s: float = 5.0
     secret_key: str | None = field(default=None, repr=False)
     audit_key_file: Path | None = None
+    api_login_hashes: int = 2
+    api_login_queue_s: float = 5.0
+    api_login_free_failures: int = 5
+    api_login_address_free_failures: int = 20
+    api_login_backoff_s: float = 1.0
+    api_login_backoff_max_s: float = 900.0
+    api_max_body_bytes: int = 4 * 1024 * 1024
+    api_body_timeout_s: float = 30.0
+    api_header_timeout_s: float = 10.0
+    api_keep_alive_s: float = 5.0
+    api_keep_alive_requests: int = 1000
+    api_max_connections: int = 1000
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -107,6 +156,9 @@ class Settings:
             audit_key_file=Path(env["MESOPLAN_AUDIT_KEY_FILE"])
             if env.get("MESOPLAN_AUDIT_KEY_FILE")
             else None,
+            **{
+                name: _number(env, f"MESOPLAN_{name.upper()}", default) for name, default in _LIMITS
+            },
         )
 
     def resolved_data_dir(self) -> Path:

@@ -20,7 +20,15 @@ from mesoplan.services.unit_of_work import UnitOfWork
 from tests.fhir_check import assert_valid, unresolved_references
 
 from .conftest import Clock, dump
-from .records_factory import DIRECTOR, DR, add_patient, start_course, two_lot_mix, world
+from .records_factory import (
+    DIRECTOR,
+    DR,
+    add_patient,
+    setup_clinic,
+    start_course,
+    two_lot_mix,
+    world,
+)
 
 ONSET = datetime(2025, 3, 3, 11, 0, tzinfo=UTC)
 WATER = SessionInput(diluent=UseInput("Water for injection", "WFI-9", 6.5, "VW"), notes="fine")
@@ -197,6 +205,23 @@ def test_csv_export_per_record_type(uow: UnitOfWork, clock: Clock, tmp_path: Pat
     with one.open("w", encoding="utf-8", newline="") as out:
         assert csv_export.export_csv(uow, "patients", out, patient_id) == 1
     assert "Testpatient" in one.read_text(encoding="utf-8")
+
+
+def test_csv_cells_that_start_like_formulas_are_neutralised(uow: UnitOfWork) -> None:
+    import csv
+    import io
+
+    from mesoplan.services import csv_export
+
+    setup_clinic(uow)
+    families = ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "Ok"]
+    for family in families:
+        add_patient(uow, family)
+    out = io.StringIO()
+    assert csv_export.export_csv(uow, "patients", out) == len(families)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [r["family_name"] for r in rows] == ["'" + f for f in families[:-1]] + ["Ok"]
+    assert rows[0]["identifiers"] == 'clinic-mrn=MRN-=HYPERLINK("http://x","y")'
 
 
 def test_skipped_points_lower_the_exported_outcome(uow: UnitOfWork) -> None:

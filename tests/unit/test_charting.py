@@ -440,11 +440,13 @@ def plans_and_changes(draw: st.DrawFn) -> tuple[PlannedPoints, list[PointChange]
         if status is PointStatus.SKIPPED:
             changes.append(PointChange(f"z:{i}", status))
         elif status is PointStatus.MOVED:
-            changes.append(PointChange(f"z:{i}", status, 1.0, 2.0, volume_ml=draw(st.floats(0, 1))))
+            changes.append(
+                PointChange(f"z:{i}", status, 1.0, 2.0, volume_ml=draw(st.floats(0.01, 1)))
+            )
         else:
-            changes.append(PointChange(f"z:{i}", status, volume_ml=draw(st.floats(0, 1))))
+            changes.append(PointChange(f"z:{i}", status, volume_ml=draw(st.floats(0.01, 1))))
     for _ in range(draw(st.integers(0, 5))):
-        changes.append(PointChange("z", PointStatus.ADDED, 0.0, 0.0, 1.0, draw(st.floats(0, 1))))
+        changes.append(PointChange("z", PointStatus.ADDED, 0.0, 0.0, 1.0, draw(st.floats(0.01, 1))))
     return planned, changes
 
 

@@ -59,3 +59,39 @@ def test_bad_numbers_are_one_clear_error(name: str, value: str, fragment: str) -
     with pytest.raises(MesoplanError, match=fragment) as info:
         Settings.from_env({name: value})
     assert name in str(info.value)
+
+
+def test_login_throttle_and_server_limits_are_read() -> None:
+    env = {
+        "MESOPLAN_API_LOGIN_HASHES": "3",
+        "MESOPLAN_API_LOGIN_QUEUE_S": "1.5",
+        "MESOPLAN_API_LOGIN_FREE_FAILURES": "4",
+        "MESOPLAN_API_LOGIN_ADDRESS_FREE_FAILURES": "40",
+        "MESOPLAN_API_LOGIN_BACKOFF_S": "2",
+        "MESOPLAN_API_LOGIN_BACKOFF_MAX_S": "600",
+        "MESOPLAN_API_MAX_BODY_BYTES": "1000",
+        "MESOPLAN_API_BODY_TIMEOUT_S": "7",
+        "MESOPLAN_API_HEADER_TIMEOUT_S": "3",
+        "MESOPLAN_API_KEEP_ALIVE_S": "2",
+        "MESOPLAN_API_KEEP_ALIVE_REQUESTS": "10",
+        "MESOPLAN_API_MAX_CONNECTIONS": "20",
+    }
+    api = ApiSettings.from_env(env)
+    login, limits = api.login, api.limits
+    assert (login.hashes, login.queue_s, login.free_failures) == (3, 1.5, 4)
+    assert (login.address_free_failures, login.backoff_s, login.backoff_max_s) == (40, 2, 600)
+    assert (limits.max_body_bytes, limits.body_timeout_s, limits.header_timeout_s) == (1000, 7, 3)
+    assert (limits.keep_alive_s, limits.keep_alive_requests, limits.max_connections) == (2, 10, 20)
+    defaults = ApiSettings.from_env({})
+    assert defaults.login.hashes == 2 and defaults.limits.max_body_bytes == 4 * 1024 * 1024
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "many"])
+def test_a_limit_that_is_not_a_finite_number_is_refused(value: str) -> None:
+    with pytest.raises(MesoplanError, match="MESOPLAN_API_BODY_TIMEOUT_S"):
+        Settings.from_env({"MESOPLAN_API_BODY_TIMEOUT_S": value})
+
+
+def test_no_hash_slot_is_refused() -> None:
+    with pytest.raises(MesoplanError, match="MESOPLAN_API_LOGIN_HASHES"):
+        ApiSettings.from_env({"MESOPLAN_API_LOGIN_HASHES": "0"})

@@ -1,6 +1,10 @@
 """Records as CSV, one file per record type: plain columns, units in the column names,
 times in ISO 8601 with their offset, lists joined with ``; ``.
 
+A text cell that a spreadsheet would read as a formula (it starts with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return) is written with a leading ``'`` (the OWASP rule
+against CSV injection); numbers are written as numbers.
+
 Rows come from a record source (see ``adapters.fhir.export.RecordSource``) one at a time.
 """
 
@@ -25,6 +29,14 @@ from .fhir.entries import (
 from .fhir.export import RecordSource
 
 Row = Sequence[Any]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: Any) -> Any:
+    """``cell``, with a ``'`` in front when it is text that starts like a formula."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_START):
+        return "'" + cell
+    return cell
 
 
 def _patient(e: PatientEntry) -> Row:
@@ -141,6 +153,6 @@ def write_csv(source: RecordSource, kind: str, out: IO[str]) -> int:
     count = 0
     records: Iterable[Any] = getattr(source, method)()
     for record in records:
-        writer.writerow(["" if v is None else v for v in row(record)])
+        writer.writerow(["" if v is None else neutralise(v) for v in row(record)])
         count += 1
     return count

@@ -227,8 +227,11 @@ def _check_change(c: PointChange) -> None:
         raise ChartingError(f"{where}: a skipped point takes no coordinates, depth or volume")
     if c.depth_mm is not None and c.depth_mm <= 0:
         raise ChartingError(f"{where}: depth_mm is {c.depth_mm}; valid: greater than 0")
-    if c.volume_ml is not None and c.volume_ml < 0:
-        raise ChartingError(f"{where}: volume_ml is {c.volume_ml}; valid: 0 or more")
+    if c.volume_ml is not None and c.volume_ml <= 0 and c.status is not PointStatus.SKIPPED:
+        raise ChartingError(
+            f"{where}: volume_ml is {c.volume_ml}; valid: greater than 0 "
+            "(a point that received nothing is 'skipped')"
+        )
     if c.status is PointStatus.ADDED and not (
         _ZONE.match(c.point_id) or _ADDED_ID.match(c.point_id)
     ):

@@ -120,6 +120,7 @@ def protocol_from_data(
     """Validate already-parsed data; ``text``, when given, supplies line numbers."""
     from pydantic import ValidationError
 
+    _check_values(data, filename, text)
     try:
         return _adapter().validate_python(data)
     except ValidationError as exc:
@@ -127,6 +128,22 @@ def protocol_from_data(
         errors = _relevant(exc.errors())
         issues = [_issue(err, lines, filename) for err in errors]
         raise ProtocolError(_dedupe(issues)) from None
+
+
+def _check_values(data: Any, filename: str, text: str | None) -> None:
+    """Printable strings (newlines allowed), bounded integers, finite numbers: a value
+    that a record, an export or a database could not hold is refused with its line."""
+    from .bounds import FieldError, check_json_value
+
+    try:
+        check_json_value(data)
+    except FieldError as exc:
+        parts = [p.replace("~1", "/").replace("~0", "~") for p in exc.field.strip("/#").split("/")]
+        loc = tuple(int(p) if p.isdigit() else p for p in parts if p)
+        lines = key_lines(text) if text is not None else {}
+        line = (line_for(lines, loc) or 1) if lines else None
+        issue = Issue(field=format_path(loc), message=exc.message, file=filename, line=line)
+        raise ProtocolError([issue]) from None
 
 
 @cache

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,22 @@ API_ROLES: tuple[str, ...] = ("admin", "medical_director", "practitioner", "assi
 CLINICAL_ROLE = {"medical_director": "medical_director", "practitioner": "practitioner"}
 """The practitioner-row role of each API role; the others are non-signing staff."""
 TOKEN_PREFIX, KEY_PREFIX = "mpt_", "mpk_"
-_USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
+USERNAME_RULE = "1 to 64 of lower-case a-z, digits, '_', '.', '-', starting with a letter or digit"
+
+
+def login_name(raw: str) -> str:
+    """A username as typed at login: NFC-normalised, surrounding white space trimmed."""
+    return unicodedata.normalize("NFC", raw).strip()
+
+
+def normalise_username(raw: str) -> str:
+    """``raw`` NFC-normalised and trimmed, if it is then a valid username
+    (:data:`USERNAME_RULE`); a :class:`RefusedError` otherwise."""
+    name = login_name(raw)
+    if not _USERNAME.fullmatch(name):
+        raise RefusedError(f"username {name!r}: use {USERNAME_RULE}")
+    return name
 
 
 @dataclass(frozen=True)
@@ -79,8 +95,8 @@ def user_view(uow: UnitOfWork, row: UserRow) -> UserView:
 
 
 def _check_user(username: str, name: str, role: str, password: str) -> None:
-    if not _USERNAME.match(username):
-        raise RefusedError(f"username {username!r}: use lower-case letters, digits, '_', '.', '-'")
+    if not _USERNAME.fullmatch(username):
+        raise RefusedError(f"username {username!r}: use {USERNAME_RULE}")
     if role not in API_ROLES:
         raise RefusedError(f"unknown role {role!r}; valid: {', '.join(API_ROLES)}")
     if not name.strip():
@@ -98,6 +114,7 @@ def _add_user(
     from ..adapters.db.accounts import UserRow
     from ..adapters.db.people import PractitionerRow
 
+    spec = replace(spec, username=normalise_username(spec.username))
     _check_user(spec.username, spec.name, spec.role, spec.password)
     if uow.people.find_practitioner(spec.username) is not None:
         raise ConflictError(f"username {spec.username!r} is taken")

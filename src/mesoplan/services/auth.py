@@ -15,6 +15,7 @@ from .accounts import (
     PasswordPolicy,
     Principal,
     UserView,
+    login_name,
     secret_hash,
     user_view,
 )
@@ -37,6 +38,7 @@ def find_login(uow: UnitOfWork, username: str, password: str, policy: PasswordPo
     from ..adapters.db.accounts import UserRow
 
     hasher = policy.hasher()
+    username = login_name(username)
     with uow:
         row = uow.session.scalar(select(UserRow).where(UserRow.username == username))
         try:
@@ -51,6 +53,29 @@ def find_login(uow: UnitOfWork, username: str, password: str, policy: PasswordPo
         return row.clinic_id
 
 
+def clinic_of_username(uow: UnitOfWork, username: str) -> int | None:
+    """The clinic of the user named ``username`` (as typed at login), or None."""
+    from sqlalchemy import select
+
+    from ..adapters.db.accounts import UserRow
+
+    with uow:
+        q = select(UserRow.clinic_id).where(UserRow.username == login_name(username))
+        return uow.session.scalar(q)
+
+
+def record_throttled(uow: ClinicUnitOfWork, username: str, address: str, wait_s: int) -> None:
+    """Keep a throttled login in the clinic's audit trail (no row changes)."""
+    from ..adapters.db.audit import note
+
+    with uow:
+        change = {"address": address, "retry_after_s": wait_s}
+        note(
+            uow.session, {"table": "login", "op": "throttled", "key": [username], "values": change}
+        )
+        uow.commit()
+
+
 class AuthenticationError(RefusedError):
     """Credentials that do not name an active user."""
 
@@ -62,6 +87,7 @@ def login(uow: ClinicUnitOfWork, username: str, ttl: timedelta) -> LoginResult:
     from ..adapters.db.accounts import AuthTokenRow, UserRow
 
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    username = login_name(username)
     with uow:
         row = uow.session.scalar(select(UserRow).where(UserRow.username == username))
         if row is None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ..domain.charting_points import PointChange
 from ..domain.errors import SignedRecordError
 from ..domain.record_errors import RefusedError
+from .point_bounds import check_positions
 from .session_store import load_record
 from .session_views import SessionView, session_view
 from .unit_of_work import UnitOfWork
@@ -38,6 +39,7 @@ def correct_session(
         refuse_if_signed(row)
         record = load_record(uow, row)
         if changes is not None:
+            check_positions(uow.records.course(row.course_id).plan_json, changes)
             record.record_points(changes)
             uow.sessions.save_delivery(row, record.delivery)
         if notes is not None:

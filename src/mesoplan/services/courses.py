@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
+from ..domain.bounds import check_course_start
 from ..domain.charting_points import PlannedPoints
 from ..domain.protocol import Protocol
 from ..domain.protocol_text import protocol_from_data
@@ -207,6 +208,7 @@ def start_course(
     with uow:
         who = uow.people.practitioner(actor)
         uow.people.patient(patient_id)
+        check_course_start(schedule.start, uow.now().date())
         clinic = uow.people.clinic_by_id(who.clinic_id)
         result = screen_course(uow, patient_id, protocol, uow.now(), overrides or {})
         doc = _schedule(protocol, schedule, clinic.timezone)

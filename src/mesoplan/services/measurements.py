@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..domain.bounds import check_event_time
 from ..domain.outcomes import CourseReview, Measurement, PhotoRef, course_review, kind
 from ..domain.record_errors import RefusedError
 from .session_store import protocol_of_course
@@ -61,13 +62,10 @@ def record_measurement(
     meta = {"camera": photo.camera, "lighting": photo.lighting, "pose": photo.pose} if photo else {}
     with uow:
         who = uow.people.practitioner(actor)
-        uow.people.patient(patient_id)
+        patient = uow.people.patient(patient_id)
         if course_id is not None and uow.records.course(course_id).patient_id != patient_id:
             raise RefusedError(f"course {course_id} is not a course of patient {patient_id}")
-        if measurement.taken_at > uow.now():
-            raise RefusedError(
-                f"measurement time {measurement.taken_at.isoformat()} is in the future"
-            )
+        check_event_time(measurement.taken_at, patient.birth_date, uow.now(), "taken_at")
         row = uow.people.add(
             MeasurementRow(
                 patient_id=patient_id,

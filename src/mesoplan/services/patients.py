@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ..domain.bounds import check_birth_date, check_event_time
 from ..domain.record_errors import ConflictError, RefusedError
 from ..domain.safety import PatientHistory
 from .unit_of_work import UnitOfWork
@@ -52,8 +53,7 @@ def register_patient(
     _check_patient(family_name, given_name, birth_date, sex)
     with uow:
         who = uow.people.practitioner(actor)
-        if birth_date > uow.now().date():
-            raise RefusedError(f"patient birth date {birth_date} is in the future")
+        check_birth_date(birth_date, uow.now().date())
         row = uow.people.add(
             PatientRow(
                 clinic_id=who.clinic_id,
@@ -72,6 +72,7 @@ def register_patient(
             check_identifier_free(uow, system, value)
             uow.people.add(PatientIdentifierRow(patient_id=row.id, system=system, value=value))
         if history is not None:
+            check_consent(uow, history, birth_date, "history/consent_given_at")
             _add_history(uow, row.id, who.id, history)
         uow.flush()
         view = patient_view(uow, row)
@@ -90,14 +91,19 @@ def record_history(
     """A new version of the patient's safety history (the older ones are kept)."""
     with uow:
         who = uow.people.practitioner(actor)
-        uow.people.patient(patient_id)
-        if history.consent_given_at is not None and history.consent_given_at > uow.now():
-            raise RefusedError("consent time is in the future")
+        patient = uow.people.patient(patient_id)
+        check_consent(uow, history, patient.birth_date, "consent_given_at")
         row = _add_history(uow, patient_id, who.id, history, medications, notes)
         uow.flush()
         view = history_view(row, who.handle)
         uow.commit()
         return view
+
+
+def check_consent(uow: UnitOfWork, history: PatientHistory, birth: date, field: str) -> None:
+    """Consent is given after birth and not in the future."""
+    if history.consent_given_at is not None:
+        check_event_time(history.consent_given_at, birth, uow.now(), field)
 
 
 def _add_history(

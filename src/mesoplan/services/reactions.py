@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..domain.bounds import check_event_time
 from ..domain.reactions import Reaction, ReactionSeverity, assess_reaction
 from ..domain.record_errors import RefusedError
 from .recall import recall_row
@@ -57,8 +58,8 @@ def record_reaction(
     with uow:
         who = uow.people.practitioner(actor)
         row = uow.records.treatment_session(session_id)
-        if onset_at > uow.now():
-            raise RefusedError(f"reaction onset {onset_at.isoformat()} is in the future")
+        birth = uow.people.patient(uow.records.course(row.course_id).patient_id).birth_date
+        check_event_time(onset_at, birth, uow.now(), "onset_at")
         protocol = protocol_of_course(uow, row.course_id)
         uses = uow.stock.uses_of_session(row.id)
         names = [u.ingredient for u, _, _ in uses if u.ingredient]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..domain.bounds import check_course_start
 from ..domain.record_errors import RefusedError
 from .courses import CourseView, ScheduleOptions, _schedule, canonical, course_view, protocol_of
 from .patients import patient_view
@@ -50,6 +51,7 @@ def reschedule_course(
     with uow:
         uow.people.practitioner(actor)
         row = uow.records.course(course_id)
+        check_course_start(options.start, uow.now().date())
         snapshot = uow.records.course_snapshots(course_id)[0]
         patient = uow.people.patient(row.patient_id)
         clinic = uow.people.clinic_by_id(patient.clinic_id)

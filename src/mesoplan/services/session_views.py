@@ -121,6 +121,8 @@ def kept_overrides(uow: UnitOfWork, row: SessionRow) -> tuple[FindingView, ...]:
         for o in uow.records.overrides_of(row.course_id)
         if o.session_id == row.id
     )
+
+
 def read_session_view(uow: UnitOfWork, session_id: int) -> SessionView:
     """A session, read in an open unit of work (entered in the access log)."""
     row = uow.records.treatment_session(session_id)

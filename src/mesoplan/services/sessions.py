@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from ..domain.bounds import check_event_time
 from ..domain.charting import ProductUse, SessionRecord
 from ..domain.charting_points import PointChange
 from ..domain.protocol import Protocol
@@ -16,6 +17,7 @@ from ..domain.safety import ScreeningResult, check_lot_expiry, check_vial_beyond
 from .corrections import correct_session, delete_session, refuse_if_signed
 from .courses import carried_overrides, keep_overrides
 from .patients import history_of
+from .point_bounds import check_positions
 from .session_limits import course_findings, dose_findings
 from .session_store import protocol_of_course
 from .session_views import SessionView, session_view
@@ -125,11 +127,13 @@ def _draw(uow: UnitOfWork, r: _Resolved) -> None:
         )
 
 
-def _check_time(uow: UnitOfWork, performed_at: datetime) -> None:
-    if performed_at.tzinfo is None:
-        raise RefusedError("session time: give a time zone")
-    if performed_at > uow.now() + timedelta(minutes=5):
-        raise RefusedError(f"session time {performed_at.isoformat()} is in the future")
+def _check_times(uow: UnitOfWork, course: CourseRow, at: datetime, details: SessionInput) -> None:
+    """The session happened after birth and not in the future; its anaesthetic after
+    birth (its time is charted relative to the session's)."""
+    birth = uow.people.patient(course.patient_id).birth_date
+    check_event_time(at, birth, uow.now(), "performed_at")
+    if details.anaesthetic_applied_at is not None:
+        check_event_time(details.anaesthetic_applied_at, birth, None, "anaesthetic_applied_at")
 
 
 def record_session(
@@ -153,7 +157,8 @@ def record_session(
         who = uow.people.practitioner(actor)
         course = uow.records.course(course_id)
         at = performed_at or uow.now()
-        _check_time(uow, at)
+        _check_times(uow, course, at, details)
+        check_positions(course.plan_json, changes)
         number = _session_number(uow, course_id, number)
         protocol = protocol_of_course(uow, course_id)
         draft = _draft(uow, course.planned_map_id, changes, protocol, at)

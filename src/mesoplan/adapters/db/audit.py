@@ -100,8 +100,8 @@ def _after_flush(session: Session, _ctx: Any) -> None:
 
 
 def note(session: Session, event: dict[str, Any], hint: Hint = None) -> None:
-    """Enter an event that is not a row (a signing and its content hash) in the entry
-    this transaction's commit appends."""
+    """Enter an event that is not a row (a signing and its content hash, a refused login)
+    in the entry this transaction's commit appends."""
     session.info.setdefault(_CHANGES, []).append((event, hint))
 
 

@@ -15,6 +15,7 @@ from fastapi import APIRouter, FastAPI
 from ... import __version__
 from . import openapi, problems
 from .auth_cache import AuthCache
+from .guards import BodyTimeout, PrintableUrl
 from .routers import (
     auth,
     clinics,
@@ -64,6 +65,7 @@ def create_app(
         description=DESCRIPTION,
         docs_url="/docs" if api.docs else None,
         redoc_url="/redoc" if api.docs else None,
+        max_body_size=api.limits.max_body_bytes,
     )
     cache = AuthCache(api.auth_cache_s)
     app.state.mesoplan = AppState(settings, api, eng, session_factory(eng), auth_cache=cache)
@@ -73,6 +75,8 @@ def create_app(
         app.include_router(router)
     problems.install(app)
     openapi.install(app)
+    app.add_middleware(BodyTimeout, seconds=api.limits.body_timeout_s)
+    app.add_middleware(PrintableUrl)
     from ..web import mount_web  # the clinic's pages under /app (same use cases)
 
     mount_web(app, settings)

@@ -12,11 +12,15 @@ ERRORS: dict[int, str] = {
     400: "malformed request (bad cursor, bad header)",
     401: "no valid token or API key",
     403: "the caller's role lacks the permission",
-    404: "no such record in the caller's clinic",
+    404: "no such record in the caller's clinic (an id out of range names none)",
+    408: "the request body did not arrive in time (the connection is closed)",
     409: "conflicts with the stored state (exists already, signed record)",
     412: "If-Match names a stale ETag",
+    413: "the request body is larger than the server takes",
     422: "the request breaks a rule or is invalid (see errors[].pointer)",
     428: "If-Match is required to change this resource",
+    429: "too many failed logins: wait the Retry-After seconds",
+    503: "busy (every password check slot taken, or too many connections): retry later",
 }
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 

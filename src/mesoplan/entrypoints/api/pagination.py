@@ -9,6 +9,8 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import HTTPException, Query
 from pydantic import BaseModel, ConfigDict
 
+from ...domain.bounds import ID_MAX
+
 T = TypeVar("T")
 
 
@@ -24,9 +26,10 @@ def decode_cursor(cursor: str | None) -> int | None:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, _, value = text.partition(":")
-        if kind != "id":
+        after = int(value)
+        if kind != "id" or not 0 <= after <= ID_MAX:
             raise ValueError(kind)
-        return int(value)
+        return after
     except (ValueError, UnicodeDecodeError):
         raise HTTPException(400, "cursor: pass back next_cursor from a previous page") from None
 
@@ -54,6 +57,8 @@ class PageParams(BaseModel):
 
 async def page_params(
     limit: Annotated[int, Query(ge=1, le=200, description="items per page")] = 50,
-    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=64, description="next_cursor of the previous page")
+    ] = None,
 ) -> PageParams:
     return PageParams(limit=limit, after=decode_cursor(cursor))

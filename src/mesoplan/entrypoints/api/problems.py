@@ -13,12 +13,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from ...domain.bounds import FieldError
 from ...domain.errors import MesoplanError, ProtocolError, SignedRecordError
 from ...domain.record_errors import ConflictError, NotFoundError
 from ...services.auth import AuthenticationError
 
 MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("mesoplan.api")
+CLOSE_AFTER = frozenset({408, 413})
+"""Statuses after which the connection is closed (the rest of the body is not read)."""
 
 
 class PreconditionFailed(MesoplanError):
@@ -51,7 +54,7 @@ def validation_items(errors: list[Any]) -> list[dict[str, Any]]:
     for err in errors:
         loc = list(err.get("loc", ()))
         where, rest = (loc[0], loc[1:]) if loc else ("body", [])
-        item: dict[str, Any] = {"detail": err.get("msg", "invalid")}
+        item: dict[str, Any] = {"detail": _message(err)}
         if where == "body":
             item["pointer"] = "#/" + "/".join(_escape(p) for p in rest) if rest else "#"
         else:
@@ -60,6 +63,24 @@ def validation_items(errors: list[Any]) -> list[dict[str, Any]]:
             )
         out.append(item)
     return out
+
+
+def _message(err: dict[str, Any]) -> str:
+    msg = str(err.get("msg", "invalid"))
+    return msg.removeprefix("Value error, ")
+
+
+_OUT_OF_RANGE = {"greater_than_equal", "less_than_equal", "int_parsing", "int_from_float"}
+
+
+def _unknown_path_id(errors: list[Any]) -> str | None:
+    """The name of a path id that names no record (out of range), or None."""
+    for err in errors:
+        loc = err.get("loc", ())
+        named = len(loc) == 2 and loc[0] == "path" and str(loc[1]).endswith("_id")
+        if named and err.get("type") in _OUT_OF_RANGE:
+            return str(loc[1])
+    return None
 
 
 def _status_of(exc: MesoplanError) -> int:
@@ -77,13 +98,18 @@ def _status_of(exc: MesoplanError) -> int:
 async def _http(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     headers = dict(exc.headers or {})
+    if exc.status_code in CLOSE_AFTER:
+        headers["Connection"] = "close"
     return problem(exc.status_code, str(exc.detail), None, headers)
 
 
 async def _validation(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    items = validation_items(list(exc.errors()))
-    return problem(422, "the request is not valid; see errors", items)
+    errors = list(exc.errors())
+    name = _unknown_path_id(errors)
+    if name is not None:
+        return problem(404, f"no record has this {name.removesuffix('_id')} id")
+    return problem(422, "the request is not valid; see errors", validation_items(errors))
 
 
 async def _domain(_request: Request, exc: Exception) -> JSONResponse:
@@ -99,6 +125,9 @@ async def _domain(_request: Request, exc: Exception) -> JSONResponse:
             for i in exc.issues
         ]
         return problem(422, f"{len(items)} error(s) in the protocol", items)
+    if isinstance(exc, FieldError):
+        item = {"detail": exc.message, "pointer": _field_pointer(exc.field.replace("/", "."))}
+        return problem(422, str(exc), [item])
     status = _status_of(exc)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
     return problem(status, str(exc), None, headers)

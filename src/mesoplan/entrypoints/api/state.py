@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from ...services.login_throttle import LoginThrottle
 from ...services.scoped import ClinicUnitOfWork, Precondition
 from ...services.unit_of_work import Reader, UnitOfWork, utc_now
 from .auth_cache import AuthCache
@@ -29,6 +30,10 @@ class AppState:
     sessions: sessionmaker[Session]
     clock: Callable[[], datetime] = utc_now
     auth_cache: AuthCache = field(default_factory=lambda: AuthCache(0))
+    login_throttle: LoginThrottle = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.login_throttle = LoginThrottle(self.api.login, lambda: self.clock())
 
     @property
     def inline_reads(self) -> bool:

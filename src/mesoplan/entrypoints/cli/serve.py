@@ -15,17 +15,21 @@ def serve(
     ),
     log_level: str = typer.Option("info", "--log-level", help="uvicorn's log level."),
 ) -> None:
-    """Serve the REST API (OpenAPI at /openapi.json, interactive docs at /docs)."""
+    """Serve the REST API (OpenAPI at /openapi.json, interactive docs at /docs).
+
+    Request and connection limits and login throttling: MESOPLAN_API_* (docs/api.md)."""
     import uvicorn
 
     from ...adapters.db import make_engine
     from ...adapters.db.migrate import upgrade
-    from ..api import create_app
+    from ..api import ApiSettings, create_app
+    from ..api.server import uvicorn_config
 
     s = settings()
     with user_errors():
         engine = make_engine(s.resolved_database_url())
         if migrate:
             upgrade(engine)
-        app = create_app(s, engine=engine)
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+        api = ApiSettings.from_settings(s)
+        app = create_app(s, api, engine=engine)
+    uvicorn.Server(uvicorn_config(app, api.limits, host, port, log_level=log_level)).run()

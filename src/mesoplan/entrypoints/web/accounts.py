@@ -18,11 +18,22 @@ class AccountsBackend(AuthBackend):
         self.state = state
 
     def login(self, username: str, password: str) -> tuple[str, Identity]:
-        from ...services.auth import find_login, login
+        """The API's login, under the same throttle: the username's back-off and the
+        bounded password hashes in flight (the page shows the refusal)."""
+        from ...services.accounts import login_name
+        from ...services.auth import AuthenticationError, find_login, login
 
-        clinic_id = find_login(self.state.plain(), username, password, self.state.api.passwords)
-        uow = self.state.write_for(clinic_id, username, "POST /app/login", entrypoint="web")
-        result = login(uow, username, self.state.api.token_ttl)
+        throttle, name = self.state.login_throttle, login_name(username)
+        throttle.check(name, None)
+        try:
+            with throttle.hashing():
+                clinic_id = find_login(self.state.plain(), name, password, self.state.api.passwords)
+        except AuthenticationError:
+            throttle.failed(name, None)
+            raise
+        throttle.succeeded(name)
+        uow = self.state.write_for(clinic_id, name, "POST /app/login", entrypoint="web")
+        result = login(uow, name, self.state.api.token_ttl)
         identity = self.identify(result.token)
         assert identity is not None
         return result.token, identity

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Response
 from ....services import audit, listings, record_edits
 from ....services.unit_of_work import UnitOfWork
 from .. import etags
+from ..bounds import PathId
 from ..deps import AuditReader, ClinicAdmin, IfMatch, Paging, Reader
 from ..pagination import Page, encode_cursor
 from ..schemas.accounts import (
@@ -33,13 +34,13 @@ def list_clinics(ctx: Reader, paging: Paging) -> Page[ClinicRead]:
 
 
 @router.get("/clinics/{clinic_id}", response_model=ClinicRead)
-async def get_clinic(clinic_id: int, ctx: Reader) -> Response:
+async def get_clinic(clinic_id: PathId, ctx: Reader) -> Response:
     return await ctx.respond(lambda uow: _clinic(uow, clinic_id))
 
 
 @router.patch("/clinics/{clinic_id}", response_model=ClinicRead)
 def update_clinic(
-    clinic_id: int, body: ClinicUpdate, ctx: ClinicAdmin, if_match: IfMatch, response: Response
+    clinic_id: PathId, body: ClinicUpdate, ctx: ClinicAdmin, if_match: IfMatch, response: Response
 ) -> ClinicRead:
     uow = ctx.write(etags.matching(if_match, lambda u: _clinic(u, clinic_id)))
     view = record_edits.update_clinic(uow, clinic_id, body.name, body.timezone)

@@ -15,6 +15,7 @@ from ....services.measurements import review_course
 from ....services.unit_of_work import UnitOfWork
 from ....services.views import to_jsonable
 from .. import etags
+from ..bounds import PathId, QueryId
 from ..deps import CalendarWriter, IfMatch, Paging, Planner, Reader
 from ..pagination import Page, encode_cursor
 from ..schemas.plans import CourseCreate, CourseRead, CourseUpdate, ReviewRead
@@ -28,7 +29,7 @@ def read_course(uow: UnitOfWork, course_id: int) -> CourseRead:
 
 
 @router.get("/courses", response_model=Page[CourseRead])
-def list_courses(ctx: Reader, paging: Paging, patient_id: int | None = None) -> Page[CourseRead]:
+def list_courses(ctx: Reader, paging: Paging, patient_id: QueryId = None) -> Page[CourseRead]:
     with ctx.read() as uow:
         p = listings.courses(uow, patient_id, paging.after, paging.limit)
         items = [CourseRead.model_validate(v) for v in p.items]
@@ -53,7 +54,7 @@ def _plan_document(ctx: Planner, body: CourseCreate, protocol: Any) -> dict[str,
 
 @router.post("/patients/{patient_id}/courses", response_model=CourseRead, status_code=201)
 def start_course(
-    patient_id: int, body: CourseCreate, ctx: Planner, response: Response
+    patient_id: PathId, body: CourseCreate, ctx: Planner, response: Response
 ) -> CourseRead:
     """Screen the patient (a stop needs an override with a reason), keep the plan, its
     dated sessions and a frozen copy of the protocol."""
@@ -70,13 +71,17 @@ def start_course(
 
 
 @router.get("/courses/{course_id}", response_model=CourseRead)
-async def get_course(course_id: int, ctx: Reader) -> Response:
+async def get_course(course_id: PathId, ctx: Reader) -> Response:
     return await ctx.respond(lambda uow: read_course(uow, course_id))
 
 
 @router.patch("/courses/{course_id}", response_model=CourseRead)
 def reschedule_course(
-    course_id: int, body: CourseUpdate, ctx: CalendarWriter, if_match: IfMatch, response: Response
+    course_id: PathId,
+    body: CourseUpdate,
+    ctx: CalendarWriter,
+    if_match: IfMatch,
+    response: Response,
 ) -> CourseRead:
     """Date the course again from a new start; needs the ETag last read."""
     uow = ctx.write(etags.matching(if_match, lambda u: read_course(u, course_id)))
@@ -86,7 +91,7 @@ def reschedule_course(
 
 
 @router.delete("/courses/{course_id}", status_code=204)
-def delete_course(course_id: int, reason: Reason, ctx: Planner, if_match: IfMatch) -> Response:
+def delete_course(course_id: PathId, reason: Reason, ctx: Planner, if_match: IfMatch) -> Response:
     """Withdraw a course started in error (refused once a session is signed)."""
     uow = ctx.write(etags.matching(if_match, lambda u: read_course(u, course_id)))
     record_edits.delete_course(uow, ctx.who.handle, course_id, reason)
@@ -94,7 +99,7 @@ def delete_course(course_id: int, reason: Reason, ctx: Planner, if_match: IfMatc
 
 
 @router.get("/courses/{course_id}/review", response_model=ReviewRead)
-def review(course_id: int, ctx: Reader) -> ReviewRead:
+def review(course_id: PathId, ctx: Reader) -> ReviewRead:
     """The latest measures against the baseline, per expected outcome of the protocol."""
     result = review_course(ctx.read(), course_id)
     outcomes = [to_jsonable(dataclasses.asdict(o)) for o in result.outcomes]

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ....services import fhir_export
 from ....services.fhir_clinic_export import clinic_bulk_export
+from ..bounds import PathId
 from ..deps import Context, Reader, allow
 from ..fhir_jobs import JobStore
 
@@ -100,7 +101,7 @@ def jobs(ctx: Context) -> JobStore:
 
 
 @router.get("/Patient/{patient_id}/$everything", response_class=Response, responses=BUNDLE_DOC)
-async def patient_everything(patient_id: int, ctx: Reader) -> Response:
+async def patient_everything(patient_id: PathId, ctx: Reader) -> Response:
     """Everything about one patient of the clinic as a FHIR R4 searchset Bundle whose
     references resolve inside it (``urn:uuid:`` fullUrls)."""
     work = partial(fhir_export.patient_bundle, ctx.read(), patient_id, "searchset")

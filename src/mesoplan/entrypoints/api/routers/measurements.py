@@ -10,6 +10,7 @@ from ....domain.outcomes import Measurement, PhotoRef
 from ....services import listings, measurements
 from ....services.unit_of_work import UnitOfWork
 from .. import etags
+from ..bounds import PathId
 from ..deps import IfMatch, Paging, PatientWriter, Reader
 from ..pagination import Page, encode_cursor
 from ..schemas.people import MeasurementCreate, MeasurementRead
@@ -25,7 +26,7 @@ def _read(uow: UnitOfWork, measurement_id: int) -> MeasurementRead:
 
 @router.get("/patients/{patient_id}/measurements", response_model=Page[MeasurementRead])
 def list_measurements(
-    patient_id: int, ctx: Reader, paging: Paging, kind: str | None = None
+    patient_id: PathId, ctx: Reader, paging: Paging, kind: str | None = None
 ) -> Page[MeasurementRead]:
     with ctx.read() as uow:
         p = listings.measurements(uow, patient_id, kind, paging.after, paging.limit)
@@ -35,7 +36,7 @@ def list_measurements(
 
 @router.post("/patients/{patient_id}/measurements", response_model=MeasurementRead, status_code=201)
 def record_measurement(
-    patient_id: int, body: MeasurementCreate, ctx: PatientWriter, response: Response
+    patient_id: PathId, body: MeasurementCreate, ctx: PatientWriter, response: Response
 ) -> MeasurementRead:
     """A value on its kind's scale, or a photo reference (kind ``photo``)."""
     photo = PhotoRef(**body.photo.model_dump()) if body.photo else None
@@ -56,13 +57,13 @@ def record_measurement(
 
 
 @router.get("/measurements/{measurement_id}", response_model=MeasurementRead)
-async def get_measurement(measurement_id: int, ctx: Reader) -> Response:
+async def get_measurement(measurement_id: PathId, ctx: Reader) -> Response:
     return await ctx.respond(lambda uow: _read(uow, measurement_id))
 
 
 @router.delete("/measurements/{measurement_id}", status_code=204)
 def delete_measurement(
-    measurement_id: int, reason: Reason, ctx: PatientWriter, if_match: IfMatch
+    measurement_id: PathId, reason: Reason, ctx: PatientWriter, if_match: IfMatch
 ) -> Response:
     uow = ctx.write(etags.matching(if_match, lambda u: _read(u, measurement_id)))
     measurements.delete_measurement(uow, ctx.who.handle, measurement_id, reason)

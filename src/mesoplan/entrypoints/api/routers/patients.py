@@ -11,6 +11,7 @@ from ....services import listings, patients, record_edits
 from ....services.record_edits import PatientChange
 from ....services.unit_of_work import UnitOfWork
 from .. import etags
+from ..bounds import PathId, QueryId
 from ..deps import IfMatch, Paging, PatientWriter, Reader
 from ..pagination import Page, encode_cursor
 from ..schemas.people import (
@@ -71,13 +72,17 @@ def register_patient(body: PatientCreate, ctx: PatientWriter, response: Response
 
 
 @router.get("/patients/{patient_id}", response_model=PatientRead)
-async def get_patient(patient_id: int, ctx: Reader) -> Response:
+async def get_patient(patient_id: PathId, ctx: Reader) -> Response:
     return await ctx.respond(lambda uow: read_patient(uow, patient_id))
 
 
 @router.patch("/patients/{patient_id}", response_model=PatientRead)
 def update_patient(
-    patient_id: int, body: PatientUpdate, ctx: PatientWriter, if_match: IfMatch, response: Response
+    patient_id: PathId,
+    body: PatientUpdate,
+    ctx: PatientWriter,
+    if_match: IfMatch,
+    response: Response,
 ) -> PatientRead:
     uow = ctx.write(etags.matching(if_match, lambda u: read_patient(u, patient_id)))
     change = PatientChange(**body.model_dump(exclude_unset=True))
@@ -87,7 +92,7 @@ def update_patient(
 
 @router.delete("/patients/{patient_id}", status_code=204)
 def delete_patient(
-    patient_id: int, reason: Reason, ctx: PatientWriter, if_match: IfMatch
+    patient_id: PathId, reason: Reason, ctx: PatientWriter, if_match: IfMatch
 ) -> Response:
     """Soft delete: hidden from lists, kept with who, when and why."""
     uow = ctx.write(etags.matching(if_match, lambda u: read_patient(u, patient_id)))
@@ -96,7 +101,7 @@ def delete_patient(
 
 
 @router.get("/patients/{patient_id}/history", response_model=Page[HistoryRead])
-def list_history(patient_id: int, ctx: Reader, paging: Paging) -> Page[HistoryRead]:
+def list_history(patient_id: PathId, ctx: Reader, paging: Paging) -> Page[HistoryRead]:
     """Every version of the safety history, oldest first (the last one holds)."""
     with ctx.read() as uow:
         p = listings.history_versions(uow, patient_id, paging.after, paging.limit)
@@ -105,7 +110,7 @@ def list_history(patient_id: int, ctx: Reader, paging: Paging) -> Page[HistoryRe
 
 
 @router.post("/patients/{patient_id}/history", response_model=HistoryRead, status_code=201)
-def record_history(patient_id: int, body: HistoryCreate, ctx: PatientWriter) -> HistoryRead:
+def record_history(patient_id: PathId, body: HistoryCreate, ctx: PatientWriter) -> HistoryRead:
     view = patients.record_history(
         ctx.write(),
         ctx.who.handle,
@@ -119,7 +124,7 @@ def record_history(patient_id: int, body: HistoryCreate, ctx: PatientWriter) -> 
 
 @router.get("/patients/{patient_id}/screening", response_model=ScreeningRead)
 def screen_patient(
-    patient_id: int, ctx: Reader, protocol: Annotated[str, Query(min_length=1)] = "cellulite"
+    patient_id: PathId, ctx: Reader, protocol: Annotated[str, Query(min_length=1)] = "cellulite"
 ) -> ScreeningRead:
     """Screen the latest history against a protocol (nothing is stored)."""
     from ....services.clinic_protocols import find_protocol
@@ -132,7 +137,7 @@ def screen_patient(
 
 
 @router.get("/patients/{patient_id}/outcomes.svg", response_class=Response, responses=SVG)
-def outcome_plot(patient_id: int, ctx: Reader, course_id: int | None = None) -> Response:
+def outcome_plot(patient_id: PathId, ctx: Reader, course_id: QueryId = None) -> Response:
     """The patient's outcome measurements over time; with ``course_id``, each panel says
     whether the latest value moved as the course's protocol expects."""
     from ....services.outcome_plots import outcome_plot as plot

@@ -8,6 +8,7 @@ from ....adapters.db.records import ReactionRow
 from ....services import listings, reactions
 from ....services.unit_of_work import UnitOfWork
 from ....services.views import to_jsonable
+from ..bounds import PathId, QueryId
 from ..deps import Paging, ReactionWriter, Reader
 from ..pagination import Page, encode_cursor
 from ..schemas.sessions import ReactionCreate, ReactionRead, ReactionRecordedRead
@@ -27,7 +28,7 @@ def read_reaction(uow: UnitOfWork, reaction_id: int) -> ReactionRead:
     "/sessions/{session_id}/reactions", response_model=ReactionRecordedRead, status_code=201
 )
 def record_reaction(
-    session_id: int, body: ReactionCreate, ctx: ReactionWriter, response: Response
+    session_id: PathId, body: ReactionCreate, ctx: ReactionWriter, response: Response
 ) -> ReactionRecordedRead:
     """A reaction reported after a session; a possible infection lists every other
     patient who received a lot of that session's mix."""
@@ -51,7 +52,7 @@ def record_reaction(
 
 @router.get("/reactions", response_model=Page[ReactionRead])
 def list_reactions(
-    ctx: Reader, paging: Paging, session_id: int | None = None, patient_id: int | None = None
+    ctx: Reader, paging: Paging, session_id: QueryId = None, patient_id: QueryId = None
 ) -> Page[ReactionRead]:
     with ctx.read() as uow:
         p = listings.reactions(uow, session_id, patient_id, paging.after, paging.limit)
@@ -60,5 +61,5 @@ def list_reactions(
 
 
 @router.get("/reactions/{reaction_id}", response_model=ReactionRead)
-async def get_reaction(reaction_id: int, ctx: Reader) -> Response:
+async def get_reaction(reaction_id: PathId, ctx: Reader) -> Response:
     return await ctx.respond(lambda uow: read_reaction(uow, reaction_id))

@@ -6,12 +6,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from ....domain.bounds import FieldError
 from ....domain.charting_points import PointChange
+from ....domain.errors import ChartingError
 from ....services import listings, sessions, signing
 from ....services.session_views import read_session_view, session_points
 from ....services.sessions import SessionInput, UseInput
 from ....services.unit_of_work import UnitOfWork
 from .. import etags
+from ..bounds import PathId, QueryId
 from ..deps import Charter, Cosigner, IfMatch, Paging, Reader, Signer
 from ..pagination import Page, encode_cursor
 from ..schemas.sessions import (
@@ -39,15 +42,22 @@ def _use(u: UseCreate) -> UseInput:
 
 
 def _changes(changes: list[PointChangeCreate]) -> list[PointChange]:
-    return [PointChange(**c.model_dump()) for c in changes]
+    """The domain's changes; a change it refuses is named by its place (``changes/3``)."""
+    out = []
+    for i, c in enumerate(changes):
+        try:
+            out.append(PointChange(**c.model_dump()))
+        except ChartingError as exc:
+            raise FieldError(f"changes/{i}", str(exc)) from None
+    return out
 
 
 @router.get("/sessions", response_model=Page[SessionRead])
 def list_sessions(
     ctx: Reader,
     paging: Paging,
-    course_id: int | None = None,
-    patient_id: int | None = None,
+    course_id: QueryId = None,
+    patient_id: QueryId = None,
     signed: bool | None = None,
 ) -> Page[SessionRead]:
     with ctx.read() as uow:
@@ -58,7 +68,7 @@ def list_sessions(
 
 @router.post("/courses/{course_id}/sessions", response_model=SessionRead, status_code=201)
 def chart_session(
-    course_id: int, body: SessionCreate, ctx: Charter, response: Response
+    course_id: PathId, body: SessionCreate, ctx: Charter, response: Response
 ) -> SessionRead:
     """Chart what was done: the mix with its lots and vials (drawn down), the points
     that differ from the plan; the patient is screened again."""
@@ -88,13 +98,13 @@ def chart_session(
 
 
 @router.get("/sessions/{session_id}", response_model=SessionRead)
-async def get_session(session_id: int, ctx: Reader) -> Response:
+async def get_session(session_id: PathId, ctx: Reader) -> Response:
     return await ctx.respond(lambda uow: read_session(uow, session_id))
 
 
 @router.patch("/sessions/{session_id}", response_model=SessionRead)
 def correct_session(
-    session_id: int, body: SessionUpdate, ctx: Charter, if_match: IfMatch, response: Response
+    session_id: PathId, body: SessionUpdate, ctx: Charter, if_match: IfMatch, response: Response
 ) -> SessionRead:
     """Re-chart the points or notes of an unsigned session (a signed one: 409)."""
     uow = ctx.write(etags.matching(if_match, lambda u: read_session(u, session_id)))
@@ -104,7 +114,7 @@ def correct_session(
 
 
 @router.delete("/sessions/{session_id}", status_code=204)
-def delete_session(session_id: int, reason: Reason, ctx: Charter, if_match: IfMatch) -> Response:
+def delete_session(session_id: PathId, reason: Reason, ctx: Charter, if_match: IfMatch) -> Response:
     """Soft-delete an unsigned session charted in error (a signed one: 409)."""
     uow = ctx.write(etags.matching(if_match, lambda u: read_session(u, session_id)))
     sessions.delete_session(uow, ctx.who.handle, session_id, reason)
@@ -113,7 +123,7 @@ def delete_session(session_id: int, reason: Reason, ctx: Charter, if_match: IfMa
 
 @router.post("/sessions/{session_id}/sign", response_model=SessionRead)
 def sign_session(
-    session_id: int, ctx: Signer, if_match: IfMatch, response: Response
+    session_id: PathId, ctx: Signer, if_match: IfMatch, response: Response
 ) -> SessionRead:
     """Sign: from now on the session never changes. If-Match, when sent, is checked."""
     uow = ctx.write(etags.optional(if_match, lambda u: read_session(u, session_id)))
@@ -123,7 +133,7 @@ def sign_session(
 
 @router.post("/sessions/{session_id}/cosign", response_model=SessionRead)
 def cosign_session(
-    session_id: int, ctx: Cosigner, if_match: IfMatch, response: Response
+    session_id: PathId, ctx: Cosigner, if_match: IfMatch, response: Response
 ) -> SessionRead:
     """A medical director's co-signature, once, by someone other than the signer."""
     uow = ctx.write(etags.optional(if_match, lambda u: read_session(u, session_id)))
@@ -133,7 +143,7 @@ def cosign_session(
 
 @router.post("/sessions/{session_id}/addenda", response_model=SessionRead, status_code=201)
 def add_addendum(
-    session_id: int, body: AddendumCreate, ctx: Signer, response: Response
+    session_id: PathId, body: AddendumCreate, ctx: Signer, response: Response
 ) -> SessionRead:
     """A signed amendment to a signed session; the session itself never changes."""
     view = signing.add_addendum(ctx.write(), ctx.who.handle, session_id, body.text)
@@ -141,7 +151,7 @@ def add_addendum(
 
 
 @router.get("/sessions/{session_id}/points", response_model=Page[PointRead])
-def list_points(session_id: int, ctx: Reader, paging: Paging) -> Page[PointRead]:
+def list_points(session_id: PathId, ctx: Reader, paging: Paging) -> Page[PointRead]:
     """Every point as delivered: id, status, position, depth and volume."""
     rows = session_points(ctx.read(), session_id)
     start = paging.after or 0
@@ -153,7 +163,7 @@ def list_points(session_id: int, ctx: Reader, paging: Paging) -> Page[PointRead]
 
 
 @router.get("/sessions/{session_id}/verify", response_model=VerificationRead)
-def verify_session(session_id: int, ctx: Reader) -> VerificationRead:
+def verify_session(session_id: PathId, ctx: Reader) -> VerificationRead:
     """Recompute the signature from what is stored now."""
     result = signing.verify_session(ctx.read(), session_id)
     return VerificationRead.model_validate(result, from_attributes=True)

@@ -10,6 +10,7 @@ from ....services import listings, recall, stock
 from ....services.stock import NewProduct
 from ....services.unit_of_work import UnitOfWork
 from .. import etags
+from ..bounds import PathId
 from ..deps import Paging, Reader, Recaller, StockWriter
 from ..pagination import Page, encode_cursor
 from ..schemas.base import RecallRowRead
@@ -53,7 +54,7 @@ def receive_lot(body: LotCreate, ctx: StockWriter, response: Response) -> LotRea
 
 
 @router.get("/stock/lots/{lot_id}", response_model=LotRead)
-async def get_lot(lot_id: int, ctx: Reader) -> Response:
+async def get_lot(lot_id: PathId, ctx: Reader) -> Response:
     return await ctx.respond(lambda uow: _lot(uow, lot_id))
 
 

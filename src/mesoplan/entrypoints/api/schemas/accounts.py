@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from ....services.accounts import USERNAME_RULE
+from ..bounds import Line, LoginName, Username
 from .base import example, strict_example
 
 Role = Literal["admin", "medical_director", "practitioner", "assistant", "auditor"]
@@ -23,15 +25,15 @@ class ClinicRead(BaseModel):
 class ClinicUpdate(BaseModel):
     model_config = strict_example(timezone="Europe/Zurich")
 
-    name: str | None = Field(None, min_length=1, max_length=200)
-    timezone: str | None = Field(None, min_length=1, max_length=64)
+    name: Line | None = Field(None, min_length=1, max_length=200)
+    timezone: Line | None = Field(None, min_length=1, max_length=64)
 
 
 class LoginCreate(BaseModel):
     model_config = strict_example(username="dr-rossi", password="correct horse battery")
 
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=1000)
+    username: LoginName = Field(min_length=1, max_length=64)
+    password: Line = Field(min_length=1, max_length=1000)
 
 
 class UserRead(BaseModel):
@@ -79,27 +81,27 @@ class UserCreate(BaseModel):
         licence="OMCeO-MI 12345",
     )
 
-    username: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1, max_length=200)
+    username: Username = Field(min_length=1, max_length=64, description=USERNAME_RULE)
+    name: Line = Field(min_length=1, max_length=200)
     role: Role
-    password: str = Field(min_length=8, max_length=1000)
-    licence: str | None = Field(None, max_length=100)
+    password: Line = Field(min_length=8, max_length=1000)
+    licence: Line | None = Field(None, max_length=100)
 
 
 class UserUpdate(BaseModel):
     model_config = strict_example(role="medical_director", active=True)
 
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: Line | None = Field(None, min_length=1, max_length=200)
     role: Role | None = None
     active: bool | None = None
-    password: str | None = Field(None, min_length=8, max_length=1000)
-    licence: str | None = Field(None, max_length=100)
+    password: Line | None = Field(None, min_length=8, max_length=1000)
+    licence: Line | None = Field(None, max_length=100)
 
 
 class ApiKeyCreate(BaseModel):
     model_config = strict_example(name="booking system")
 
-    name: str = Field(min_length=1, max_length=100)
+    name: Line = Field(min_length=1, max_length=100)
 
 
 class ApiKeyRead(BaseModel):

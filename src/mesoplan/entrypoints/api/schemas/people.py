@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
+from ..bounds import BodyId, ClinicalDate, ClinicalDateTime, Line, Text
 from .base import FindingRead, example, strict_example
 
 Sex = Literal["female", "male", "other", "unknown"]
@@ -37,10 +38,14 @@ class HistoryCreate(BaseModel):
     active_skin_infection: bool = False
     recent_myocardial_infarction: bool = False
     hypotension: bool = False
-    allergies: list[str] = Field(default_factory=list, max_length=50)
-    medications: list[str] = Field(default_factory=list, max_length=50)
-    consent_given_at: AwareDatetime | None = None
-    notes: str | None = Field(None, max_length=5000)
+    allergies: list[Annotated[Line, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=50
+    )
+    medications: list[Annotated[Line, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=50
+    )
+    consent_given_at: ClinicalDateTime | None = None
+    notes: Text | None = Field(None, max_length=5000)
 
 
 class HistoryRead(BaseModel):
@@ -75,13 +80,16 @@ class PatientCreate(BaseModel):
         history=_HISTORY,
     )
 
-    family_name: str = Field(min_length=1, max_length=200)
-    given_name: str = Field(min_length=1, max_length=200)
-    birth_date: date
+    family_name: Line = Field(min_length=1, max_length=200)
+    given_name: Line = Field(min_length=1, max_length=200)
+    birth_date: ClinicalDate
     sex: Sex
-    phone: str | None = Field(None, max_length=64)
-    email: str | None = Field(None, max_length=200)
-    identifiers: dict[str, str] = Field(default_factory=dict, max_length=20)
+    phone: Line | None = Field(None, max_length=64)
+    email: Line | None = Field(None, max_length=200)
+    identifiers: dict[
+        Annotated[Line, Field(min_length=1, max_length=200)],
+        Annotated[Line, Field(min_length=1, max_length=200)],
+    ] = Field(default_factory=dict, max_length=20)
     history: HistoryCreate | None = None
 
 
@@ -112,10 +120,10 @@ class PatientRead(BaseModel):
 class PatientUpdate(BaseModel):
     model_config = strict_example(phone="+39 02 7654321")
 
-    family_name: str | None = Field(None, min_length=1, max_length=200)
-    given_name: str | None = Field(None, min_length=1, max_length=200)
-    phone: str | None = Field(None, max_length=64)
-    email: str | None = Field(None, max_length=200)
+    family_name: Line | None = Field(None, min_length=1, max_length=200)
+    given_name: Line | None = Field(None, min_length=1, max_length=200)
+    phone: Line | None = Field(None, max_length=64)
+    email: Line | None = Field(None, max_length=200)
 
 
 class PhotoCreate(BaseModel):
@@ -123,10 +131,10 @@ class PhotoCreate(BaseModel):
         file="photos/7/2025-03-03-thigh.jpg", camera="EOS R6", lighting="ring", pose="standing"
     )
 
-    file: str = Field(min_length=1, max_length=500)
-    camera: str = Field(min_length=1, max_length=100)
-    lighting: str = Field(min_length=1, max_length=100)
-    pose: str = Field(min_length=1, max_length=100)
+    file: Line = Field(min_length=1, max_length=500)
+    camera: Line = Field(min_length=1, max_length=100)
+    lighting: Line = Field(min_length=1, max_length=100)
+    pose: Line = Field(min_length=1, max_length=100)
 
 
 class MeasurementCreate(BaseModel):
@@ -139,14 +147,14 @@ class MeasurementCreate(BaseModel):
         note="before session 1",
     )
 
-    kind: str = Field(min_length=1, max_length=64)
-    taken_at: AwareDatetime
+    kind: Line = Field(min_length=1, max_length=64)
+    taken_at: ClinicalDateTime
     value: float | None = Field(None, allow_inf_nan=False)
-    site: str | None = Field(None, max_length=64)
+    site: Line | None = Field(None, max_length=64)
     height_above_kneecap_cm: float | None = Field(None, allow_inf_nan=False)
     photo: PhotoCreate | None = None
-    note: str | None = Field(None, max_length=5000)
-    course_id: int | None = None
+    note: Text | None = Field(None, max_length=5000)
+    course_id: BodyId | None = None
 
 
 class MeasurementRead(BaseModel):

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from ....domain.bounds import FieldError, check_json_value
 from ....domain.protocol import DOSE_FLOOR_ML, MAX_VOLUME_ML, DepthRange, SpacingRange
+from ..bounds import ClinicalDate, Line, Text
 from .base import FindingRead, example, strict_example
 
 Measurement = Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)]
@@ -15,6 +17,20 @@ VolumeMl = Annotated[float, Field(gt=0, le=MAX_VOLUME_ML, allow_inf_nan=False)]
 DoseMl = Annotated[float, Field(ge=DOSE_FLOOR_ML, le=MAX_VOLUME_ML, allow_inf_nan=False)]
 
 _ZONES = ["thigh-left-lateral", "thigh-right-lateral"]
+Zone = Annotated[Line, Field(min_length=1, max_length=64)]
+Key = Annotated[Line, Field(min_length=1, max_length=64)]
+Reason = Annotated[Text, Field(min_length=1, max_length=1000)]
+
+
+def _plan_document(value: dict[str, Any]) -> dict[str, Any]:
+    try:
+        check_json_value(value)
+    except FieldError as exc:
+        raise ValueError(f"at {exc.field}: {exc.message}") from None
+    return value
+
+
+PlanDocument = Annotated[dict[str, Any], AfterValidator(_plan_document)]
 
 
 class ProtocolRead(BaseModel):
@@ -78,9 +94,9 @@ class ZoneRead(BaseModel):
 class OverrideCreate(BaseModel):
     model_config = strict_example(field="depth_mm", value=4.5, reason="thick fat layer")
 
-    field: str = Field(min_length=1, max_length=64)
+    field: Line = Field(min_length=1, max_length=64)
     value: float = Field(allow_inf_nan=False)
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: Text = Field(min_length=1, max_length=1000)
 
 
 class PlanCreate(BaseModel):
@@ -95,26 +111,26 @@ class PlanCreate(BaseModel):
         start_date="2025-03-10",
     )
 
-    protocol: str | None = Field(None, min_length=1, max_length=100)
-    protocol_toml: str | None = Field(None, min_length=1, max_length=200_000)
-    zones: list[str] = Field(min_length=1, max_length=40)
-    measurements: dict[str, Measurement] = Field(default_factory=dict, max_length=40)
+    protocol: Line | None = Field(None, min_length=1, max_length=100)
+    protocol_toml: Text | None = Field(None, min_length=1, max_length=200_000)
+    zones: list[Zone] = Field(min_length=1, max_length=40)
+    measurements: dict[Key, Measurement] = Field(default_factory=dict, max_length=40)
     spacing_cm: float | None = Field(
         None, ge=SpacingRange.lowest, le=SpacingRange.highest, allow_inf_nan=False
     )
     depth_mm: float | None = Field(
         None, ge=DepthRange.lowest, le=DepthRange.highest, allow_inf_nan=False
     )
-    volume_ml: dict[str, VolumeMl] = Field(
+    volume_ml: dict[Key, VolumeMl] = Field(
         default_factory=dict, max_length=20, description="format 1 protocols: by zone group"
     )
-    budget_ml: dict[str, VolumeMl] = Field(default_factory=dict, max_length=20)
-    dose_per_point_ml: dict[str, DoseMl] = Field(default_factory=dict, max_length=20)
+    budget_ml: dict[Key, VolumeMl] = Field(default_factory=dict, max_length=20)
+    dose_per_point_ml: dict[Key, DoseMl] = Field(default_factory=dict, max_length=20)
     pattern: Literal["hex", "square"] = "hex"
     overrides: list[OverrideCreate] = Field(default_factory=list, max_length=10)
-    start_date: date | None = None
+    start_date: ClinicalDate | None = None
     at: time = time(9, 0)
-    timezone: str | None = Field(None, max_length=64)
+    timezone: Line | None = Field(None, max_length=64)
 
 
 class PlanRead(BaseModel):
@@ -156,14 +172,14 @@ class CourseCreate(BaseModel):
         overrides={},
     )
 
-    protocol: str = Field(min_length=1, max_length=100)
-    zones: list[str] = Field(default_factory=list, max_length=40)
-    measurements: dict[str, Measurement] = Field(default_factory=dict, max_length=40)
-    plan: dict[str, Any] | None = None
-    start_date: date
+    protocol: Line = Field(min_length=1, max_length=100)
+    zones: list[Zone] = Field(default_factory=list, max_length=40)
+    measurements: dict[Key, Measurement] = Field(default_factory=dict, max_length=40)
+    plan: PlanDocument | None = None
+    start_date: ClinicalDate
     at: time = time(9, 0)
-    timezone: str | None = Field(None, max_length=64)
-    overrides: dict[str, str] = Field(default_factory=dict, max_length=20)
+    timezone: Line | None = Field(None, max_length=64)
+    overrides: dict[Key, Reason] = Field(default_factory=dict, max_length=20)
 
 
 class CourseUpdate(BaseModel):
@@ -171,9 +187,9 @@ class CourseUpdate(BaseModel):
 
     model_config = strict_example(start_date="2025-03-17", at="10:00:00")
 
-    start_date: date
+    start_date: ClinicalDate
     at: time = time(9, 0)
-    timezone: str | None = Field(None, max_length=64)
+    timezone: Line | None = Field(None, max_length=64)
 
 
 class CourseRead(BaseModel):

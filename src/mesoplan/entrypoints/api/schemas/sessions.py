@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
+from ..bounds import ClinicalDateTime, Line, Text
 from .base import FindingRead, RecallRowRead, example, strict_example
 
 
@@ -15,17 +16,17 @@ class UseCreate(BaseModel):
         product="Aminophylline 24 mg/mL", lot_number="AMX-2291", volume_ml=2.0, vial="AMX-2291-V1"
     )
 
-    product: str = Field(min_length=1, max_length=200)
-    lot_number: str = Field(min_length=1, max_length=64)
+    product: Line = Field(min_length=1, max_length=200)
+    lot_number: Line = Field(min_length=1, max_length=64)
     volume_ml: float = Field(gt=0, le=1000, allow_inf_nan=False)
-    vial: str | None = Field(None, min_length=1, max_length=64)
-    provides: str | None = Field(None, min_length=1, max_length=200)
+    vial: Line | None = Field(None, min_length=1, max_length=64)
+    provides: Line | None = Field(None, min_length=1, max_length=200)
 
 
 class PointChangeCreate(BaseModel):
     model_config = strict_example(point_id="thigh-left-lateral:3", status="skipped")
 
-    point_id: str = Field(min_length=1, max_length=80)
+    point_id: Line = Field(min_length=1, max_length=80)
     status: Literal["done", "skipped", "moved", "added"]
     x_cm: float | None = Field(None, allow_inf_nan=False)
     y_cm: float | None = Field(None, allow_inf_nan=False)
@@ -48,15 +49,18 @@ class SessionCreate(BaseModel):
     changes: list[PointChangeCreate] = Field(default_factory=list, max_length=5000)
     needle_gauge: int | None = Field(None, ge=18, le=34)
     needle_length_mm: float | None = Field(None, gt=0, le=50, allow_inf_nan=False)
-    needle_lot: str | None = Field(None, max_length=64)
-    anaesthetic: str | None = Field(None, max_length=200)
+    needle_lot: Line | None = Field(None, max_length=64)
+    anaesthetic: Line | None = Field(None, max_length=200)
     anaesthetic_amount_g: float | None = Field(None, ge=0, le=100, allow_inf_nan=False)
-    anaesthetic_applied_at: AwareDatetime | None = None
+    anaesthetic_applied_at: ClinicalDateTime | None = None
     diluent: UseCreate | None = None
-    notes: str | None = Field(None, max_length=5000)
+    notes: Text | None = Field(None, max_length=5000)
     number: int | None = Field(None, ge=1, le=1000)
-    performed_at: AwareDatetime | None = None
-    overrides: dict[str, str] = Field(default_factory=dict, max_length=20)
+    performed_at: ClinicalDateTime | None = None
+    overrides: dict[
+        Annotated[Line, Field(min_length=1, max_length=64)],
+        Annotated[Text, Field(min_length=1, max_length=1000)],
+    ] = Field(default_factory=dict, max_length=20)
 
 
 class SessionUpdate(BaseModel):
@@ -67,7 +71,7 @@ class SessionUpdate(BaseModel):
     )
 
     changes: list[PointChangeCreate] | None = Field(None, max_length=5000)
-    notes: str | None = Field(None, max_length=5000)
+    notes: Text | None = Field(None, max_length=5000)
 
 
 class SessionRead(BaseModel):
@@ -136,7 +140,7 @@ class PointRead(BaseModel):
 class AddendumCreate(BaseModel):
     model_config = strict_example(text="Patient called: mild bruising on day 2, resolved.")
 
-    text: str = Field(min_length=1, max_length=10_000)
+    text: Text = Field(min_length=1, max_length=10_000)
 
 
 class VerificationRead(BaseModel):
@@ -159,13 +163,13 @@ class ReactionCreate(BaseModel):
         note="",
     )
 
-    kind: str = Field(min_length=1, max_length=32)
-    zone: str = Field(min_length=1, max_length=64)
-    onset_at: AwareDatetime
+    kind: Line = Field(min_length=1, max_length=32)
+    zone: Line = Field(min_length=1, max_length=64)
+    onset_at: ClinicalDateTime
     severity: Literal["mild", "moderate", "severe"] = "mild"
     duration_min: float | None = Field(None, ge=0, le=1_000_000, allow_inf_nan=False)
     resolved: bool = False
-    note: str = Field("", max_length=5000)
+    note: Text = Field("", max_length=5000)
 
 
 class ReactionRead(BaseModel):

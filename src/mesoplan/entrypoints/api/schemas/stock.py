@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from ..bounds import ClinicalDate, Line, Text
 from .base import RecallRowRead, example, strict_example
 
 
@@ -26,15 +27,15 @@ class LotCreate(BaseModel):
         mg_per_ml=24.0,
     )
 
-    product: str = Field(min_length=1, max_length=200)
+    product: Line = Field(min_length=1, max_length=200)
     kind: Literal["drug", "diluent"] = "drug"
-    active_ingredient: str | None = Field(None, max_length=200)
-    agent_class: str | None = Field(None, max_length=100)
-    lot_number: str = Field(min_length=1, max_length=64)
-    expiry_date: date
+    active_ingredient: Line | None = Field(None, max_length=200)
+    agent_class: Line | None = Field(None, max_length=100)
+    lot_number: Line = Field(min_length=1, max_length=64)
+    expiry_date: ClinicalDate
     quantity: int = Field(ge=1, le=100_000)
     unit_volume_ml: float = Field(gt=0, le=10_000, allow_inf_nan=False)
-    supplier: str | None = Field(None, max_length=200)
+    supplier: Line | None = Field(None, max_length=200)
     mg_per_ml: float | None = Field(
         None,
         gt=0,
@@ -80,9 +81,9 @@ class VialCreate(BaseModel):
         product="Aminophylline 24 mg/mL", lot_number="AMX-2291", code="AMX-2291-V1"
     )
 
-    product: str = Field(min_length=1, max_length=200)
-    lot_number: str = Field(min_length=1, max_length=64)
-    code: str | None = Field(None, min_length=1, max_length=64)
+    product: Line = Field(min_length=1, max_length=200)
+    lot_number: Line = Field(min_length=1, max_length=64)
+    code: Line | None = Field(None, min_length=1, max_length=64)
     beyond_use_days: int = Field(28, ge=1, le=3650)
 
 
@@ -117,9 +118,9 @@ class RecallCreate(BaseModel):
 
     model_config = strict_example(lot_number="AMX-2291", reason="supplier recall notice 2025-07")
 
-    reason: str = Field(min_length=1, max_length=2000)
-    lot_number: str | None = Field(None, min_length=1, max_length=64)
-    vial: str | None = Field(None, min_length=1, max_length=64)
+    reason: Text = Field(min_length=1, max_length=2000)
+    lot_number: Line | None = Field(None, min_length=1, max_length=64)
+    vial: Line | None = Field(None, min_length=1, max_length=64)
 
     @model_validator(mode="after")
     def _one_target(self) -> RecallCreate:
