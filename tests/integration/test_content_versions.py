@@ -42,7 +42,7 @@ def test_a_later_content_version_leaves_older_signatures_verifying(
     monkeypatch.setattr(signed_content, "FIELDS", fields)
     monkeypatch.setattr(signed_content, "VERSIONS", versions)
     monkeypatch.setattr(signed_content, "CURRENT_VERSION", later)
-    clock.advance(minutes=20)
+    clock.advance(days=7)  # the course's minimum interval
     second = sessions.record_session(uow, DR, w.course_id, two_lot_mix()).id
     clock.advance(minutes=20)
     signing.sign_session(uow, DR, second)

@@ -67,10 +67,10 @@ def _hostile_records(site: Site) -> dict[str, str]:
     patient_id = int(r.headers["location"].rsplit("/", 1)[1])
     lot = {"csrf_token": csrf, "product": PRODUCT, "kind": "drug", "lot_number": "TF-MARK"}
     lot |= {"active_ingredient": "aminophylline", "agent_class": "xanthine", "quantity": "5"}
-    lot |= {"unit_volume_ml": "1.5", "expiry_date": "2030-01-01"}
+    lot |= {"unit_volume_ml": "1.5", "expiry_date": "2030-01-01", "mg_per_ml": "160"}
     r = site.client.post("/app/stock/lots", data=lot)
     assert r.status_code == 303, re.findall(r"alert.{0,300}", r.text, re.S)
-    course = {"csrf_token": csrf, "protocol": "clinic-cell@1.0.0", "zone": ZONES}
+    course = {"csrf_token": csrf, "protocol": "clinic-cell@2.0.0", "zone": ZONES}
     r = site.client.post(f"/app/patients/{patient_id}/courses", data=course)
     assert r.status_code == 303, r.text
     course_url = r.headers["location"]
@@ -79,6 +79,8 @@ def _hostile_records(site: Site) -> dict[str, str]:
         "anaesthetic_amount_g": "5",
         "needle_lot": PLAIN,
         "notes": f"{MARKUP}\n{PLAIN}\n{IMAGE}",
+        # an anaesthetic of unknown content cannot be counted against the lidocaine maximum
+        "override.drug-amount-unknown": "lidocaine content read from the tube",
     }
     course_id = course_url.rsplit("/", 1)[1]
     mix = _mix(csrf, "TF-MARK") | {"use-0_0-lot": f"{PRODUCT}|TF-MARK"}
@@ -145,7 +147,7 @@ def _ids(site: Site) -> dict[str, str]:
     measurement |= {"site": "left", "height_above_kneecap_cm": "15", "taken_at": "2025-03-01T10:00"}
     r = site.client.post(f"/app/patients/{patient_id}/measurements", data=measurement)
     assert r.status_code == 303, re.findall(r"alert.{0,300}", r.text, re.S)
-    course = {"csrf_token": csrf, "protocol": "cellulite@1.0.0", "zone": ZONES}
+    course = {"csrf_token": csrf, "protocol": "cellulite@2.0.0", "zone": ZONES}
     r = site.client.post(f"/app/patients/{patient_id}/courses", data=course)
     assert r.status_code == 303, re.findall(r"alert.{0,300}", r.text, re.S)
     course_id = r.headers["location"].rsplit("/", 1)[1]
@@ -156,7 +158,7 @@ def _ids(site: Site) -> dict[str, str]:
         "patient_id": patient_id,
         "course_id": course_id,
         "session_id": session_id,
-        "key": "cellulite@1.0.0",
+        "key": "cellulite@2.0.0",
     }
 
 

@@ -40,7 +40,7 @@ def _records(page: Any, base: str) -> dict[str, str]:
         "patient_id": patient_url.rsplit("/", 1)[1],
         "course_id": course_url.rsplit("/", 1)[1],
         "session_id": page.url.rsplit("/", 1)[1].split("?")[0],
-        "key": "cellulite@1.0.0",
+        "key": "cellulite@2.0.0",
     }
 
 
