@@ -26,6 +26,7 @@ from .accounts import (
     UserRow,
 )
 from .base import Base
+from .clinic_ops import ScheduleChangeRow
 from .people import (
     ClinicRow,
     MeasurementRow,
@@ -58,6 +59,7 @@ DIRECT: tuple[type[Any], ...] = (
     ClinicProtocolRow,
     AuditEntryRow,
     AuditHeadRow,
+    ScheduleChangeRow,
 )
 BY_PATIENT: tuple[type[Any], ...] = (
     CourseRow,

@@ -25,6 +25,7 @@ from .routers import (
     plans,
     protocols,
     reactions,
+    schedules,
     sessions,
     stock,
 )
@@ -42,7 +43,18 @@ DESCRIPTION = (
     "caller's clinic; changes need `If-Match`; errors are RFC 9457 problem details. "
     "A planning and documentation tool for licensed practitioners; not medical advice."
 )
-ROUTERS = (auth, clinics, patients, measurements, protocols, plans, courses, sessions, reactions)
+ROUTERS = (
+    auth,
+    clinics,
+    patients,
+    measurements,
+    protocols,
+    plans,
+    courses,
+    schedules,
+    sessions,
+    reactions,
+)
 
 
 def create_app(

@@ -13,6 +13,7 @@ from .patients import router as patients
 from .planning import router as planning
 from .protocols import router as protocols
 from .recall import router as recall
+from .schedules import router as schedules
 from .stock import router as stock
 
 router = APIRouter(include_in_schema=False)
@@ -22,6 +23,7 @@ for _router in (
     patients,
     planning,
     courses,
+    schedules,
     charting,
     documents,
     stock,

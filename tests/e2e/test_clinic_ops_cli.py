@@ -1,0 +1,38 @@
+"""Running the clinic in the CLI, as subprocesses: a session moved, one missed, the
+history of changes; a move the protocol forbids refused with one line."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from .conftest import Run
+from .test_records_cli import as_json, ok, refused, setup_clinic
+
+
+def test_sessions_moved_and_missed_in_the_cli(mesoplan: Run) -> None:
+    patient = setup_clinic(mesoplan)
+    start = date.today() + timedelta(days=1)
+    course = as_json(
+        mesoplan,
+        "course", "start", str(patient), "--protocol", "cellulite",
+        "--zone", "thigh-left-lateral", "--start", start.isoformat(), "--time", "10:00",
+    )  # fmt: skip
+    cid = str(course["id"])
+    to = start + timedelta(days=9)
+    moved = as_json(
+        mesoplan, "course", "move", cid, "2", "--to", to.isoformat(), "--reason", "away"
+    )
+    assert moved["sessions"][1]["date"] == to.isoformat()
+    assert moved["sessions"][2]["date"] == (to + timedelta(days=7)).isoformat()
+    line = refused(
+        mesoplan, "course", "move", cid, "3", "--to", to.isoformat(), "--reason", "too soon"
+    )
+    assert "at least 6 days after session 2" in line
+    text = ok(mesoplan, "course", "missed", cid, "3", "--reason", "no show")
+    assert "(missed)" in text and "(moved)" in text
+    history = ok(mesoplan, "course", "changes", cid)
+    assert "2 schedule change(s)" in history
+    assert f"moved session 2 {start + timedelta(days=7)} -> {to}: away" in history
+    assert "missed session 3" in history and "no show" in history
+    proc = mesoplan("course", "missed", cid, "3", env={"MESOPLAN_PRACTITIONER": "dr-rossi"})
+    assert proc.returncode == 2 and "Missing option '--reason'" in proc.stderr

@@ -1,0 +1,44 @@
+"""Running the clinic from the web pages: a session moved and one marked missed from the
+course page, the history shown; a bad move answered on the page with the reason."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from .test_web_pages import Site, _course, _patient, log_in, site
+
+__all__ = ["site"]
+
+
+def test_a_session_is_moved_and_marked_missed_from_the_course_page(site: Site) -> None:
+    csrf = log_in(site)
+    course_id = _course(site, csrf, _patient(site, csrf))
+    page = site.client.get(f"/app/courses/{course_id}").text
+    assert f"/app/courses/{course_id}/schedule/move" in page
+    assert "<script>" not in page and "onclick" not in page
+    today = site.clock.now.date()
+    to = today + timedelta(days=9)
+    r = site.client.post(
+        f"/app/courses/{course_id}/schedule/move",
+        data={"csrf_token": csrf, "session": "2", "to_date": to.isoformat(), "reason": "away"},
+    )
+    assert r.status_code == 303, r.text
+    page = site.client.get(f"/app/courses/{course_id}").text
+    assert "moved" in page and f"{today + timedelta(days=7)} → {to}" in page and "away" in page
+    close = today + timedelta(days=2)
+    r = site.client.post(
+        f"/app/courses/{course_id}/schedule/move",
+        data={"csrf_token": csrf, "session": "2", "to_date": close.isoformat(), "reason": "x"},
+    )
+    assert r.status_code == 422 and "Not rescheduled" in r.text and "at least 6 days" in r.text
+    r = site.client.post(
+        f"/app/courses/{course_id}/schedule/missed",
+        data={"csrf_token": csrf, "session": "3", "reason": "no show"},
+    )
+    assert r.status_code == 303, r.text
+    page = site.client.get(f"/app/courses/{course_id}").text
+    assert "missed" in page and "no show" in page
+    r = site.client.post(
+        f"/app/courses/{course_id}/schedule/missed", data={"session": "3", "reason": "x"}
+    )
+    assert r.status_code == 403
