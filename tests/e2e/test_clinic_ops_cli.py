@@ -34,5 +34,11 @@ def test_sessions_moved_and_missed_in_the_cli(mesoplan: Run) -> None:
     assert "2 schedule change(s)" in history
     assert f"moved session 2 {start + timedelta(days=7)} -> {to}: away" in history
     assert "missed session 3" in history and "no show" in history
+    today = ok(mesoplan, "worklist", "--date", start.isoformat())
+    assert "due today: 1" in today and "Testpatient, Alice: course" in today
+    late = as_json(mesoplan, "worklist", "--date", (start + timedelta(days=3)).isoformat())
+    assert [(i["patient"], i["number"], i["days_overdue"]) for i in late["overdue"]] == [
+        ("Testpatient, Alice", 1, 2)
+    ]
     proc = mesoplan("course", "missed", cid, "3", env={"MESOPLAN_PRACTITIONER": "dr-rossi"})
     assert proc.returncode == 2 and "Missing option '--reason'" in proc.stderr

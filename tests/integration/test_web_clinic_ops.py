@@ -42,3 +42,18 @@ def test_a_session_is_moved_and_marked_missed_from_the_course_page(site: Site) -
         f"/app/courses/{course_id}/schedule/missed", data={"session": "3", "reason": "x"}
     )
     assert r.status_code == 403
+
+
+def test_the_dashboard_lists_overdue_sessions_and_the_week(site: Site) -> None:
+    csrf = log_in(site)
+    _course(site, csrf, _patient(site, csrf))
+    board = site.client.get("/app/dashboard").text
+    assert "No session is overdue." in board and "No follow-up visit is due." in board
+    site.clock.advance(days=3)
+    log_in(site)  # the login of three days ago has expired
+    board = site.client.get("/app/dashboard").text
+    week = board[board.index('id="h-week"') : board.index('id="h-follow"')]
+    assert "Pagetest, Anna" in week and "session 2" in week
+    overdue = board[board.index('id="h-overdue"') : board.index('id="h-week"')]
+    assert "Pagetest, Anna" in overdue and "session 1" in overdue
+    assert "2 days past its window" in overdue

@@ -28,6 +28,7 @@ from .routers import (
     schedules,
     sessions,
     stock,
+    worklists,
 )
 from .settings import ApiSettings
 from .state import AppState
@@ -54,6 +55,7 @@ ROUTERS = (
     schedules,
     sessions,
     reactions,
+    worklists,
 )
 
 

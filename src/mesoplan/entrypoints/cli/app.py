@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "demo": "mesoplan.entrypoints.cli.records_demo:demo",
     "serve": "mesoplan.entrypoints.cli.serve:serve",
     "audit": "mesoplan.entrypoints.cli.audit:audit_app",
+    "worklist": "mesoplan.entrypoints.cli.worklist:worklist",
 }
 
 app = typer.Typer(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime, time
 from typing import Any
 
@@ -58,3 +59,55 @@ class ScheduleChangeRead(BaseModel):
     changed_at: datetime
     previous_sessions: list[dict[str, Any]]
     sessions: list[dict[str, Any]]
+
+
+class WorkItemRead(BaseModel):
+    model_config = example(
+        kind="session",
+        due="overdue",
+        patient_id=7,
+        patient="Rossi, Maria",
+        course_id=3,
+        protocol="cellulite@1.0.0",
+        number=4,
+        date="2025-03-24",
+        start="2025-03-24T10:00+01:00",
+        window_end="2025-03-25",
+        status="planned",
+        days_overdue=7,
+        later_overdue=0,
+        reason=None,
+    )
+
+    kind: str = Field(description="session, review or adverse_event")
+    due: str = Field(description="today, this_week or overdue")
+    patient_id: int
+    patient: str
+    course_id: int
+    protocol: str
+    number: int | None
+    date: dt.date
+    start: str
+    window_end: dt.date
+    status: str
+    days_overdue: int
+    later_overdue: int
+    reason: str | None
+
+
+class WorklistRead(BaseModel):
+    model_config = example(
+        today="2025-04-01",
+        timezone="Europe/Rome",
+        due_today=[],
+        due_this_week=[],
+        overdue=[WorkItemRead.model_config["json_schema_extra"]["examples"][0]],  # type: ignore[index]
+        follow_ups=[],
+    )
+
+    today: date
+    timezone: str
+    due_today: list[WorkItemRead]
+    due_this_week: list[WorkItemRead]
+    overdue: list[WorkItemRead]
+    follow_ups: list[WorkItemRead]

@@ -17,6 +17,7 @@ PageDep = Annotated[Page, Depends(current_page)]
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard(page: PageDep) -> HTMLResponse:
     from ....services.overview import dashboard as load
+    from ....services.worklists import worklist
 
     board = load(page.uow(), page.actor)
-    return page.render("dashboard.html", board=board)
+    return page.render("dashboard.html", board=board, work=worklist(page.uow(), page.actor))
