@@ -42,3 +42,34 @@ def test_sessions_moved_and_missed_in_the_cli(mesoplan: Run) -> None:
     ]
     proc = mesoplan("course", "missed", cid, "3", env={"MESOPLAN_PRACTITIONER": "dr-rossi"})
     assert proc.returncode == 2 and "Missing option '--reason'" in proc.stderr
+
+
+def test_waste_in_the_cli(mesoplan: Run) -> None:
+    setup_clinic(mesoplan)
+    expiry = (date.today() + timedelta(days=90)).isoformat()
+    ok(
+        mesoplan,
+        "stock", "receive", "Tefamin", "TF-W", "--expiry", expiry, "--quantity", "3",
+        "--volume-ml", "1.5", "--ingredient", "aminophylline",
+    )  # fmt: skip
+    ok(mesoplan, "vial", "open", "Tefamin", "TF-W", "--id", "VW1")
+    assert "2 per mL" in ok(mesoplan, "stock", "product", "Tefamin", "--price-per-ml", "2")
+    assert "check digit" in refused(
+        mesoplan, "stock", "product", "Tefamin", "--gtin", "05012345678901"
+    )
+    line = refused(
+        mesoplan, "vial", "discard", "VW1", "--reason", "dropped", "--volume-left-ml", "nan"
+    )
+    assert "give 0 mL or more" in line
+    out = ok(mesoplan, "vial", "discard", "VW1", "--reason", "dropped", "--volume-left-ml", "1.2")
+    assert out.strip() == "discarded vial VW1 of Tefamin lot TF-W: 1.2 mL (dropped)"
+    out = ok(mesoplan, "stock", "discard", "Tefamin", "TF-W", "--reason", "contaminated")
+    assert out.strip() == "discarded 2 unopened unit(s) of Tefamin lot TF-W: 3 mL (contaminated)"
+    # a day either side: the clinic's day (Rome) may not be the machine's
+    first, last = (date.today() + timedelta(days=d) for d in (-1, 1))
+    period = ("--from", first.isoformat(), "--to", last.isoformat())
+    report = as_json(mesoplan, "stock", "waste", *period)
+    (tef,) = report["products"]
+    assert tef["discarded"] == {"dropped": 1.2, "contaminated": 3.0}
+    assert (tef["wasted_ml"], tef["cost"]) == (4.2, 8.4)
+    assert "total wasted 4.2 mL, cost 8.40" in ok(mesoplan, "stock", "waste", *period)

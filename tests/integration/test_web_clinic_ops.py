@@ -3,6 +3,7 @@ course page, the history shown; a bad move answered on the page with the reason.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from .test_web_pages import Site, _course, _patient, log_in, site
@@ -57,3 +58,22 @@ def test_the_dashboard_lists_overdue_sessions_and_the_week(site: Site) -> None:
     overdue = board[board.index('id="h-overdue"') : board.index('id="h-week"')]
     assert "Pagetest, Anna" in overdue and "session 1" in overdue
     assert "2 days past its window" in overdue
+
+
+def test_stock_is_discarded_from_the_dashboard(site: Site) -> None:
+    csrf = log_in(site)
+    board = site.client.get("/app/dashboard").text
+    expiring = board[board.index('id="h-expiring"') : board.index('id="h-vials"')]
+    assert "TF-OLD" in expiring and "Discard the lot" in expiring
+    lot_id = re.search(r"/app/stock/lots/(\d+)/discard", expiring)
+    assert lot_id
+    r = site.client.post(
+        f"/app/stock/lots/{lot_id[1]}/discard", data={"csrf_token": csrf, "reason": "lost"}
+    )
+    assert r.status_code == 422 and "Not discarded" in r.text and "valid: expired" in r.text
+    r = site.client.post(
+        f"/app/stock/lots/{lot_id[1]}/discard", data={"csrf_token": csrf, "reason": "expired"}
+    )
+    assert r.status_code == 303, r.text
+    board = site.client.get("/app/dashboard").text
+    assert "TF-OLD" not in board[board.index('id="h-expiring"') : board.index('id="h-vials"')]

@@ -1,10 +1,11 @@
-"""Tables of running the clinic: the history of a course's schedule changes."""
+"""Tables of running the clinic: the history of a course's schedule changes, and stock
+discarded (waste)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, pk, practitioner_fk
@@ -31,3 +32,26 @@ class ScheduleChangeRow(Base):
     previous_schedule_json: Mapped[str] = mapped_column(Text, nullable=False)
     schedule_json: Mapped[str] = mapped_column(Text, nullable=False)
     __table_args__ = (UniqueConstraint("course_id", "revision"),)
+
+
+class WasteRow(Base):
+    """Stock discarded: an open vial (``vial_id``, the volume left in it) or a lot's
+    unopened units (``units``), with the reason; who, when."""
+
+    __tablename__ = "stock_waste"
+
+    id: Mapped[int] = pk()
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"), nullable=False, index=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"), nullable=False, index=True)
+    vial_id: Mapped[int | None] = mapped_column(ForeignKey("vial.id"), nullable=True)
+    units: Mapped[int] = mapped_column(Integer, nullable=False)
+    volume_ul: Mapped[int] = mapped_column(Integer, nullable=False)
+    reason: Mapped[str] = mapped_column(String(16), nullable=False)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    discarded_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    discarded_by_id: Mapped[int] = practitioner_fk()
+    __table_args__ = (
+        UniqueConstraint("vial_id"),
+        CheckConstraint("units >= 0", name="units_not_negative"),
+        CheckConstraint("volume_ul >= 0", name="volume_not_negative"),
+    )

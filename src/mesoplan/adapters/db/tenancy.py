@@ -26,7 +26,7 @@ from .accounts import (
     UserRow,
 )
 from .base import Base
-from .clinic_ops import ScheduleChangeRow
+from .clinic_ops import ScheduleChangeRow, WasteRow
 from .people import (
     ClinicRow,
     MeasurementRow,
@@ -60,6 +60,7 @@ DIRECT: tuple[type[Any], ...] = (
     AuditEntryRow,
     AuditHeadRow,
     ScheduleChangeRow,
+    WasteRow,
 )
 BY_PATIENT: tuple[type[Any], ...] = (
     CourseRow,

@@ -28,6 +28,7 @@ from .routers import (
     schedules,
     sessions,
     stock,
+    waste,
     worklists,
 )
 from .settings import ApiSettings
@@ -80,7 +81,7 @@ def create_app(
     )
     cache = AuthCache(api.auth_cache_s)
     app.state.mesoplan = AppState(settings, api, eng, session_factory(eng), auth_cache=cache)
-    for module in (*ROUTERS, stock, fhir):
+    for module in (*ROUTERS, stock, waste, fhir):
         app.include_router(module.router)
     for router in extra_routers:
         app.include_router(router)

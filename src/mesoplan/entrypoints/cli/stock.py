@@ -1,4 +1,5 @@
-"""``mesoplan stock receive|list``, ``mesoplan vial open`` and ``mesoplan recall``."""
+"""``mesoplan stock receive|list|discard|waste|product``, ``mesoplan vial open|discard``
+and ``mesoplan recall``."""
 
 from __future__ import annotations
 
@@ -22,9 +23,12 @@ from .records_common import (
 
 if TYPE_CHECKING:
     from ...services.recall import RecallResult
+    from ...services.waste import WasteView
 
 stock_app = typer.Typer(help="Stock: products, lots received, vials.", no_args_is_help=True)
-vial_app = typer.Typer(help="Multi-dose vials: open one from a lot.", no_args_is_help=True)
+vial_app = typer.Typer(
+    help="Multi-dose vials: open one from a lot, discard one.", no_args_is_help=True
+)
 
 
 @stock_app.command("receive")
@@ -171,3 +175,102 @@ def _print_recall(result: RecallResult, fmt: RecallFormat) -> None:
             f"on {r['performed_at'][:10]}, {r['product']} lot {r['lot_number']} "
             f"vial {r['vial'] or '-'}, {r['volume_ml']:g} mL"
         )
+
+
+ReasonOpt = typer.Option(
+    ..., "--reason", help="expired, beyond_use, contaminated, dropped or recalled."
+)
+NoteOpt = typer.Option(None, "--note", help="A note kept with the discard.")
+
+
+def _waste_line(w: WasteView) -> str:
+    what = f"vial {w.vial}" if w.vial else f"{w.units} unopened unit(s)"
+    return f"discarded {what} of {w.product} lot {w.lot_number}: {w.volume_ml:g} mL ({w.reason})"
+
+
+@vial_app.command("discard")
+def discard_vial(
+    code: str = typer.Argument(..., metavar="VIAL"),
+    reason: str = ReasonOpt,
+    volume_left_ml: float | None = typer.Option(
+        None, "--volume-left-ml", help="What is left in it (default: what the records say)."
+    ),
+    note: str | None = NoteOpt,
+    as_: AsOpt = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Discard an open vial with the reason and the volume left; nothing more is drawn."""
+    from ...services import waste
+
+    with records_errors():
+        view = waste.discard_vial(open_uow(), actor(as_), code, reason, volume_left_ml, note)
+    emit(view, fmt, [_waste_line(view)])
+
+
+@stock_app.command("discard")
+def discard_lot(
+    product: str = typer.Argument(..., metavar="PRODUCT"),
+    lot: str = typer.Argument(..., metavar="LOT"),
+    reason: str = ReasonOpt,
+    note: str | None = NoteOpt,
+    as_: AsOpt = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Discard what is left of a lot: its unopened units and its open vials."""
+    from ...services import waste
+
+    with records_errors():
+        views = waste.discard_lot(open_uow(), actor(as_), product, lot, reason, note)
+    emit(views, fmt, [_waste_line(v) for v in views])
+
+
+@stock_app.command("waste")
+def waste_report(
+    first: str = typer.Option(..., "--from", metavar="YYYY-MM-DD", help="First day."),
+    last: str = typer.Option(..., "--to", metavar="YYYY-MM-DD", help="Last day (included)."),
+    as_: AsOpt = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """The waste of a period, per product: vials opened, discarded by reason, expired
+    unopened, left past beyond-use; mL and cost where the product has a price."""
+    from ...services import waste
+
+    start, end = parse_date(first, "--from"), parse_date(last, "--to")
+    with records_errors():
+        report = waste.waste_report(open_uow(), actor(as_), start, end)
+    lines = [f"waste {report.first} to {report.last} ({report.timezone})"]
+    for p in report.products:
+        cost = "no price" if p.cost is None else f"cost {p.cost:.2f}"
+        reasons = ", ".join(f"{r} {ml:g} mL" for r, ml in sorted(p.discarded.items()))
+        lines.append(
+            f"  {p.product}: {p.vials_opened} vial(s) opened; discarded {reasons or 'none'}; "
+            f"expired unopened {p.expired_unused_ml:g} mL; past beyond-use "
+            f"{p.beyond_use_left_ml:g} mL; wasted {p.wasted_ml:g} mL, {cost}"
+        )
+    lines.append(f"total wasted {report.wasted_ml:g} mL, cost {report.cost:.2f}")
+    if report.unpriced:
+        lines.append(f"  no price for: {', '.join(report.unpriced)}")
+    emit(report, fmt, lines)
+
+
+@stock_app.command("product")
+def product_details(
+    name: str = typer.Argument(..., metavar="PRODUCT"),
+    price_per_ml: float | None = typer.Option(
+        None, "--price-per-ml", help="What one mL costs (for the cost of waste)."
+    ),
+    gtin: str | None = typer.Option(None, "--gtin", help="The pack's GTIN (barcode intake)."),
+    as_: AsOpt = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Show a product, or set its price per mL or its GTIN."""
+    from ...services import products
+
+    with records_errors():
+        if price_per_ml is None and gtin is None:
+            view = products.product_details(open_uow(), actor(as_), name)
+        else:
+            change = products.ProductChange(price_per_ml, gtin)
+            view = products.update_product(open_uow(), actor(as_), name, change)
+    price = "no price" if view.price_per_ml is None else f"{view.price_per_ml:g} per mL"
+    emit(view, fmt, [f"{view.name} ({view.kind}): {price}, GTIN {view.gtin or 'none'}"])

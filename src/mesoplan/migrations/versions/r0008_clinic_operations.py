@@ -1,4 +1,5 @@
-"""Running the clinic: the history of a course's schedule changes.
+"""Running the clinic: the history of a course's schedule changes; stock discarded (waste);
+a product's price per mL and GTIN.
 
 Revision ID: 0008
 Revises: 0003
@@ -48,7 +49,41 @@ def upgrade() -> None:
         ),
     )
     op.create_index(op.f("ix_schedule_change_course_id"), "schedule_change", ["course_id"])
+    op.create_table(
+        "stock_waste",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("clinic_id", sa.Integer(), nullable=False),
+        sa.Column("lot_id", sa.Integer(), nullable=False),
+        sa.Column("vial_id", sa.Integer(), nullable=True),
+        sa.Column("units", sa.Integer(), nullable=False),
+        sa.Column("volume_ul", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.String(length=16), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("discarded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("discarded_by_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint("units >= 0", name=op.f("ck_stock_waste_units_not_negative")),
+        sa.CheckConstraint("volume_ul >= 0", name=op.f("ck_stock_waste_volume_not_negative")),
+        _fk("clinic_id", "stock_waste", "clinic"),
+        _fk("lot_id", "stock_waste", "lot"),
+        _fk("vial_id", "stock_waste", "vial"),
+        _fk("discarded_by_id", "stock_waste", "practitioner"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_stock_waste")),
+        sa.UniqueConstraint("vial_id", name=op.f("uq_stock_waste_vial_id")),
+    )
+    op.create_index(op.f("ix_stock_waste_clinic_id"), "stock_waste", ["clinic_id"])
+    op.create_index(op.f("ix_stock_waste_lot_id"), "stock_waste", ["lot_id"])
+    with op.batch_alter_table("product") as batch:
+        batch.add_column(sa.Column("price_per_ml", sa.Float(), nullable=True))
+        batch.add_column(sa.Column("gtin", sa.String(length=14), nullable=True))
+        batch.create_unique_constraint(op.f("uq_product_clinic_id_gtin"), ["clinic_id", "gtin"])
+        batch.create_check_constraint(op.f("ck_product_price_not_negative"), "price_per_ml >= 0")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("product") as batch:
+        batch.drop_constraint(op.f("ck_product_price_not_negative"), type_="check")
+        batch.drop_constraint(op.f("uq_product_clinic_id_gtin"), type_="unique")
+        batch.drop_column("gtin")
+        batch.drop_column("price_per_ml")
+    op.drop_table("stock_waste")
     op.drop_table("schedule_change")

@@ -1,10 +1,11 @@
-"""Request and response bodies of running the clinic: schedule changes."""
+"""Request and response bodies of running the clinic: schedule changes, the worklist,
+waste, product details."""
 
 from __future__ import annotations
 
 import datetime as dt
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -111,3 +112,138 @@ class WorklistRead(BaseModel):
     due_this_week: list[WorkItemRead]
     overdue: list[WorkItemRead]
     follow_ups: list[WorkItemRead]
+
+
+WasteReason = Literal["expired", "beyond_use", "contaminated", "dropped", "recalled"]
+Note = Field(None, max_length=1000)
+
+
+class VialDiscard(BaseModel):
+    """Discard an open vial; ``volume_left_ml`` defaults to what the records say is left."""
+
+    model_config = strict_example(reason="beyond_use", volume_left_ml=0.4)
+
+    reason: WasteReason
+    volume_left_ml: float | None = Field(None, ge=0, le=100_000)
+    note: str | None = Note
+
+
+class LotDiscard(BaseModel):
+    """Discard what is left of a lot: its unopened units and its open vials."""
+
+    model_config = strict_example(reason="expired", note="past expiry on the shelf")
+
+    reason: WasteReason
+    note: str | None = Note
+
+
+_WASTE = {
+    "id": 4,
+    "product": "Tefamin",
+    "lot_number": "TF-A1",
+    "vial": "TF-A1-V1",
+    "units": 0,
+    "volume_ml": 0.4,
+    "reason": "beyond_use",
+    "note": None,
+    "discarded_at": "2025-04-01T09:00:00Z",
+    "discarded_by": "dr-rossi",
+}
+
+
+class WasteRead(BaseModel):
+    model_config = example(**_WASTE)
+
+    id: int
+    product: str
+    lot_number: str
+    vial: str | None
+    units: int
+    volume_ml: float
+    reason: str
+    note: str | None
+    discarded_at: datetime
+    discarded_by: str
+
+
+class DiscardRead(BaseModel):
+    model_config = example(items=[_WASTE])
+
+    items: list[WasteRead]
+
+
+class ProductWasteRead(BaseModel):
+    model_config = example(
+        product="Tefamin",
+        price_per_ml=2.0,
+        vials_opened=3,
+        discarded={"beyond_use": 0.4},
+        discarded_count={"beyond_use": 1},
+        expired_unused_units=0,
+        expired_unused_ml=0.0,
+        beyond_use_left_ml=0.0,
+        wasted_ml=0.4,
+        cost=0.8,
+    )
+
+    product: str
+    price_per_ml: float | None
+    vials_opened: int
+    discarded: dict[str, float]
+    discarded_count: dict[str, int]
+    expired_unused_units: int
+    expired_unused_ml: float
+    beyond_use_left_ml: float
+    wasted_ml: float
+    cost: float | None
+
+
+class WasteReportRead(BaseModel):
+    model_config = example(
+        first="2025-04-01",
+        last="2025-04-30",
+        timezone="Europe/Rome",
+        products=[ProductWasteRead.model_config["json_schema_extra"]["examples"][0]],  # type: ignore[index]
+        wasted_ml=0.4,
+        cost=0.8,
+        unpriced=[],
+        entries=[_WASTE],
+    )
+
+    first: dt.date
+    last: dt.date
+    timezone: str
+    products: list[ProductWasteRead]
+    wasted_ml: float
+    cost: float
+    unpriced: list[str]
+    entries: list[WasteRead]
+
+
+class ProductRead(BaseModel):
+    model_config = example(
+        id=1,
+        name="Tefamin",
+        kind="drug",
+        active_ingredient="aminophylline",
+        agent_class="xanthine",
+        price_per_ml=2.0,
+        gtin="05012345678900",
+    )
+
+    id: int
+    name: str
+    kind: str
+    active_ingredient: str | None
+    agent_class: str | None
+    price_per_ml: float | None
+    gtin: str | None
+
+
+class ProductUpdate(BaseModel):
+    """Set a product's price per mL (for the cost of waste) or its GTIN."""
+
+    model_config = strict_example(price_per_ml=2.0, gtin="05012345678900")
+
+    price_per_ml: float | None = Field(None, ge=0, le=1_000_000)
+    gtin: str | None = Field(None, min_length=8, max_length=14, pattern=r"^[0-9]+$")

@@ -15,6 +15,7 @@ from .protocols import router as protocols
 from .recall import router as recall
 from .schedules import router as schedules
 from .stock import router as stock
+from .waste import router as waste
 
 router = APIRouter(include_in_schema=False)
 for _router in (
@@ -27,6 +28,7 @@ for _router in (
     charting,
     documents,
     stock,
+    waste,
     recall,
     protocols,
 ):

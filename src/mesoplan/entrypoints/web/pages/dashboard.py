@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
@@ -16,8 +16,13 @@ PageDep = Annotated[Page, Depends(current_page)]
 
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard(page: PageDep) -> HTMLResponse:
+    return dashboard_page(page)
+
+
+def dashboard_page(page: Page, status: int = 200, **extra: Any) -> HTMLResponse:
     from ....services.overview import dashboard as load
     from ....services.worklists import worklist
 
     board = load(page.uow(), page.actor)
-    return page.render("dashboard.html", board=board, work=worklist(page.uow(), page.actor))
+    work = worklist(page.uow(), page.actor)
+    return page.render("dashboard.html", status, board=board, work=work, **extra)

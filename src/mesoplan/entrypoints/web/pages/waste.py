@@ -1,0 +1,48 @@
+"""Stock discarded from the dashboard: a lot about to expire, a vial past beyond-use."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+
+from ....domain.errors import MesoplanError
+from .. import forms
+from ..context import Page, current_page
+from ..routing import WebRoute
+from .dashboard import dashboard_page
+
+router = APIRouter(route_class=WebRoute)
+PageDep = Annotated[Page, Depends(current_page)]
+
+
+@router.post("/stock/vials/{code}/discard", response_model=None)
+async def discard_vial(page: PageDep, code: str) -> Response:
+    from ....services.waste import discard_vial as discard
+
+    page.require("stock:write")
+    form = await page.form()
+    try:
+        reason = forms.text(form, "reason", required=True) or ""
+        discard(page.uow(), page.actor, code, reason, forms.number(form, "volume_left_ml"))
+    except MesoplanError as exc:
+        return dashboard_page(page, 422, waste_error=str(exc))
+    return page.redirect("/dashboard")
+
+
+@router.post("/stock/lots/{lot_id}/discard", response_model=None)
+async def discard_lot(page: PageDep, lot_id: int) -> Response:
+    from ....services.listings import lot
+    from ....services.waste import discard_lot as discard
+
+    page.require("stock:write")
+    form = await page.form()
+    try:
+        with page.web.auth.uow_for(page.user) as uow:
+            found = lot(uow, lot_id)
+        reason = forms.text(form, "reason", required=True) or ""
+        discard(page.uow(), page.actor, found.product, found.lot_number, reason)
+    except MesoplanError as exc:
+        return dashboard_page(page, 422, waste_error=str(exc))
+    return page.redirect("/dashboard")
