@@ -34,6 +34,12 @@ def test_sessions_moved_and_missed_in_the_cli(mesoplan: Run) -> None:
     assert "2 schedule change(s)" in history
     assert f"moved session 2 {start + timedelta(days=7)} -> {to}: away" in history
     assert "missed session 3" in history and "no show" in history
+    forecast = as_json(mesoplan, "stock", "forecast", "--weeks", "2")
+    assert forecast["weeks"] == 2 and forecast["sessions"] >= 1
+    assert {p["product"] for p in forecast["products"]} == {
+        "(no product for tefamine)",
+        "(no product for carnitine)",
+    }
     today = ok(mesoplan, "worklist", "--date", start.isoformat())
     assert "due today: 1" in today and "Testpatient, Alice: course" in today
     late = as_json(mesoplan, "worklist", "--date", (start + timedelta(days=3)).isoformat())

@@ -77,3 +77,13 @@ def test_stock_is_discarded_from_the_dashboard(site: Site) -> None:
     assert r.status_code == 303, r.text
     board = site.client.get("/app/dashboard").text
     assert "TF-OLD" not in board[board.index('id="h-expiring"') : board.index('id="h-vials"')]
+
+
+def test_the_forecast_page(site: Site) -> None:
+    csrf = log_in(site)
+    _course(site, csrf, _patient(site, csrf))
+    page = site.client.get("/app/stock/forecast")
+    assert page.status_code == 200 and "4 scheduled sessions not yet charted" in page.text
+    assert "of carnitine" not in page.text and "Carnitine" in page.text
+    assert site.client.get("/app/stock/forecast?weeks=99").status_code == 422
+    assert "/app/stock/forecast" in site.client.get("/app/stock").text

@@ -69,7 +69,7 @@ def worklist(uow: UnitOfWork, actor: str | None, today: dt.date | None = None) -
         charted, measured = _charted(uow, who.clinic_id), _measured(uow, who.clinic_id, zone)
         items = [
             item
-            for course, patient, protocol in _courses(uow, who.clinic_id)
+            for course, patient, protocol in clinic_courses(uow, who.clinic_id)
             for item in _course_items(
                 course,
                 patient,
@@ -152,7 +152,7 @@ def _item(
     )
 
 
-def _courses(uow: UnitOfWork, clinic_id: int) -> list[tuple[Any, Any, str]]:
+def clinic_courses(uow: UnitOfWork, clinic_id: int) -> list[tuple[Any, Any, str]]:
     """The clinic's courses (not withdrawn, patient not deleted) with the patient and the
     protocol they were planned from, in one query."""
     from sqlalchemy import select

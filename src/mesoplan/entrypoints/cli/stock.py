@@ -274,3 +274,33 @@ def product_details(
             view = products.update_product(open_uow(), actor(as_), name, change)
     price = "no price" if view.price_per_ml is None else f"{view.price_per_ml:g} per mL"
     emit(view, fmt, [f"{view.name} ({view.kind}): {price}, GTIN {view.gtin or 'none'}"])
+
+
+@stock_app.command("forecast")
+def stock_forecast(
+    weeks: int = typer.Option(4, "--weeks", min=1, max=52, help="How many weeks ahead."),
+    as_: AsOpt = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """What the scheduled sessions of the coming weeks will need, product by product,
+    allocated first-expiry-first-out: shortfalls by date, and stock that will expire
+    before it is used."""
+    from ...services import forecast
+
+    with records_errors():
+        view = forecast.stock_forecast(open_uow(), actor(as_), weeks)
+    lines = [f"forecast {view.today} to {view.last_day}: {view.sessions} session(s)"]
+    lines += [
+        f"  {p.product}: needs {p.needed_ml:g} mL, short {p.short_ml:g} mL" for p in view.products
+    ]
+    lines += [
+        f"  short on {s.date}: {s.missing_ml:g} mL of {s.product} for {s.patient} "
+        f"(course {s.course_id} session {s.number})"
+        for s in view.shortfalls
+    ]
+    lines += [
+        f"  expires unused {u.expires}: {u.product} lot {u.lot_number}, {u.volume_ml:g} mL"
+        + (f" ({u.units} unopened)" if u.units else "")
+        for u in view.unused
+    ]
+    emit(view, fmt, lines)

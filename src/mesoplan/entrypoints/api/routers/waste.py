@@ -1,5 +1,5 @@
 """Waste: a vial or a lot discarded with the reason; the waste report of a period; a
-product's price per mL and GTIN."""
+product's price per mL and GTIN; the forecast of what the scheduled sessions need."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from ....services import listings, products, waste
+from ....services import forecast, listings, products, waste
 from ....services.unit_of_work import UnitOfWork
 from .. import etags
 from ..deps import IfMatch, Reader, StockWriter
 from ..schemas.clinic_ops import (
     DiscardRead,
+    ForecastRead,
     LotDiscard,
     ProductRead,
     ProductUpdate,
@@ -79,3 +80,13 @@ def update_product(
     change = products.ProductChange(body.price_per_ml, body.gtin)
     view = products.update_product(ctx.write(check), ctx.who.handle, name, change)
     return etags.with_etag(response, ProductRead.model_validate(view, from_attributes=True))
+
+
+@router.get("/stock/forecast", response_model=ForecastRead)
+def stock_forecast(
+    ctx: Reader, weeks: Annotated[int, Query(ge=1, le=52, description="weeks ahead")] = 4
+) -> ForecastRead:
+    """What the scheduled sessions of the next weeks will need, product by product,
+    allocated first-expiry-first-out: shortfalls by date and stock expiring unused."""
+    view = forecast.stock_forecast(ctx.read(), ctx.who.handle, weeks)
+    return ForecastRead.model_validate(view, from_attributes=True)

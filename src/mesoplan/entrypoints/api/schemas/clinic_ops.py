@@ -247,3 +247,57 @@ class ProductUpdate(BaseModel):
 
     price_per_ml: float | None = Field(None, ge=0, le=1_000_000)
     gtin: str | None = Field(None, min_length=8, max_length=14, pattern=r"^[0-9]+$")
+
+
+class ProductNeedRead(BaseModel):
+    model_config = example(product="Tefamin", needed_ml=6.0, short_ml=1.5)
+
+    product: str
+    needed_ml: float
+    short_ml: float
+
+
+class ShortfallRead(BaseModel):
+    model_config = example(
+        date="2025-03-19", product="Tefamin", missing_ml=1.0, course_id=3, number=4,
+        patient="Rossi, Maria",
+    )  # fmt: skip
+
+    date: dt.date
+    product: str
+    missing_ml: float
+    course_id: int
+    number: int
+    patient: str
+
+
+class UnusedRead(BaseModel):
+    model_config = example(
+        product="Tefamin", lot_number="TF-A", expires="2025-03-11", units=1, volume_ml=1.5
+    )
+
+    product: str
+    lot_number: str
+    expires: dt.date
+    units: int
+    volume_ml: float
+
+
+class ForecastRead(BaseModel):
+    model_config = example(
+        today="2025-03-03",
+        last_day="2025-03-30",
+        weeks=4,
+        sessions=6,
+        products=[{"product": "Tefamin", "needed_ml": 6.0, "short_ml": 1.5}],
+        shortfalls=[ShortfallRead.model_config["json_schema_extra"]["examples"][0]],  # type: ignore[index]
+        unused=[UnusedRead.model_config["json_schema_extra"]["examples"][0]],  # type: ignore[index]
+    )
+
+    today: dt.date
+    last_day: dt.date
+    weeks: int
+    sessions: int
+    products: list[ProductNeedRead]
+    shortfalls: list[ShortfallRead]
+    unused: list[UnusedRead]

@@ -1,11 +1,12 @@
-"""Stock discarded from the dashboard: a lot about to expire, a vial past beyond-use."""
+"""Stock discarded from the dashboard (a lot about to expire, a vial past beyond-use), and
+the forecast of what the scheduled sessions need."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
 from ....domain.errors import MesoplanError
 from .. import forms
@@ -46,3 +47,11 @@ async def discard_lot(page: PageDep, lot_id: int) -> Response:
     except MesoplanError as exc:
         return dashboard_page(page, 422, waste_error=str(exc))
     return page.redirect("/dashboard")
+
+
+@router.get("/stock/forecast", response_class=HTMLResponse)
+def forecast(page: PageDep, weeks: int = 4) -> HTMLResponse:
+    from ....services.forecast import stock_forecast
+
+    view = stock_forecast(page.uow(), page.actor, weeks)
+    return page.render("forecast.html", view=view)
