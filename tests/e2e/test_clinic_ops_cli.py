@@ -4,6 +4,7 @@ history of changes; a move the protocol forbids refused with one line."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 from .conftest import Run
 from .test_records_cli import as_json, ok, refused, setup_clinic
@@ -79,3 +80,30 @@ def test_waste_in_the_cli(mesoplan: Run) -> None:
     assert tef["discarded"] == {"dropped": 1.2, "contaminated": 3.0}
     assert (tef["wasted_ml"], tef["cost"]) == (4.2, 8.4)
     assert "total wasted 4.2 mL, cost 8.40" in ok(mesoplan, "stock", "waste", *period)
+
+
+def test_lot_intake_by_barcode_in_the_cli(mesoplan: Run, tmp_path: Path) -> None:
+    setup_clinic(mesoplan)
+    expiry = date.today() + timedelta(days=300)
+    ok(
+        mesoplan,
+        "stock", "receive", "Tefamin", "TF-1", "--expiry", expiry.isoformat(), "--quantity", "1",
+        "--volume-ml", "1.5",
+    )  # fmt: skip
+    ok(mesoplan, "stock", "product", "Tefamin", "--gtin", "05012345678900")
+    code = f"0105012345678900{'10'}TF-9<GS>17{expiry:%y%m%d}"
+    out = ok(mesoplan, "stock", "scan", code)
+    assert out.strip() == (
+        f"Tefamin (GTIN 05012345678900) lot TF-9, expires {expiry}: not received yet"
+    )
+    out = ok(mesoplan, "stock", "intake", code, "--quantity", "2", "--volume-ml", "1.5")
+    assert out.strip() == f"lot TF-9 of Tefamin: 2 x 1.5 mL, expires {expiry}"
+    assert "no GTIN" in refused(mesoplan, "stock", "scan", "17270131")
+    assert "not an image" in refused(mesoplan, "stock", "scan", "--photo", str(_text(tmp_path)))
+    assert "one of them" in refused(mesoplan, "stock", "scan")
+
+
+def _text(tmp_path: Path) -> Path:
+    path = tmp_path / "label.png"
+    path.write_text("not a picture")
+    return path

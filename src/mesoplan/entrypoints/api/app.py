@@ -20,6 +20,7 @@ from .routers import (
     clinics,
     courses,
     fhir,
+    intake,
     measurements,
     patients,
     plans,
@@ -81,7 +82,7 @@ def create_app(
     )
     cache = AuthCache(api.auth_cache_s)
     app.state.mesoplan = AppState(settings, api, eng, session_factory(eng), auth_cache=cache)
-    for module in (*ROUTERS, stock, waste, fhir):
+    for module in (*ROUTERS, stock, waste, intake, fhir):
         app.include_router(module.router)
     for router in extra_routers:
         app.include_router(router)

@@ -1,9 +1,10 @@
-"""``mesoplan stock receive|list|discard|waste|product``, ``mesoplan vial open|discard``
-and ``mesoplan recall``."""
+"""``mesoplan stock receive|list|discard|waste|product|forecast|scan|intake``,
+``mesoplan vial open|discard`` and ``mesoplan recall``."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -22,6 +23,7 @@ from .records_common import (
 )
 
 if TYPE_CHECKING:
+    from ...services.intake import ScanView
     from ...services.recall import RecallResult
     from ...services.waste import WasteView
 
@@ -304,3 +306,72 @@ def stock_forecast(
         for u in view.unused
     ]
     emit(view, fmt, lines)
+
+
+def _scan_line(v: ScanView) -> str:
+    state = "received already" if v.received else "not received yet"
+    serial = f", serial {v.serial}" if v.serial else ""
+    return (
+        f"{v.product} (GTIN {v.gtin}) lot {v.lot_number}, expires {v.expiry_date}{serial}: {state}"
+    )
+
+
+@stock_app.command("scan")
+def scan(
+    code: str | None = typer.Argument(None, metavar="[CODE]", help="The GS1 code as scanned."),
+    photo: Path | None = typer.Option(
+        None, "--photo", metavar="FILE", help="A photo of the label to decode instead."
+    ),
+    as_: AsOpt = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """What a GS1 barcode (or a photo of one) says: product by its GTIN, lot, expiry,
+    serial. Invalid, unknown and expired codes are refused with the reason."""
+    from ...services import intake
+
+    if (code is None) == (photo is None):
+        fail("give the scanned CODE or --photo FILE (one of them)")
+    with records_errors():
+        if photo is not None:
+            data = _read_photo(photo)
+            view = intake.scan_photo(open_uow(), actor(as_), data)
+        else:
+            assert code is not None
+            view = intake.scan(open_uow(), actor(as_), code)
+    emit(view, fmt, [_scan_line(view)])
+
+
+def _read_photo(path: Path) -> bytes:
+    from ...adapters.gs1 import MAX_PHOTO_BYTES
+
+    try:
+        if path.stat().st_size > MAX_PHOTO_BYTES:
+            fail(f"--photo {path}: at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB")
+        return path.read_bytes()
+    except OSError as exc:
+        fail(f"--photo {path}: {exc.strerror or exc}")
+
+
+@stock_app.command("intake")
+def intake_lot(
+    code: str = typer.Argument(..., metavar="CODE", help="The GS1 code as scanned."),
+    quantity: int = typer.Option(..., "--quantity", help="Vials or ampoules received."),
+    volume_ml: float = typer.Option(..., "--volume-ml", help="Volume of each vial or ampoule."),
+    supplier: str | None = typer.Option(None, "--supplier"),
+    as_: AsOpt = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Receive the lot a scanned GS1 code names: the product found by its GTIN, the lot
+    and the expiry taken from the code."""
+    from ...services import intake
+
+    with records_errors():
+        view = intake.receive_scanned(open_uow(), actor(as_), code, quantity, volume_ml, supplier)
+    emit(
+        view,
+        fmt,
+        [
+            f"lot {view.lot_number} of {view.product}: {view.quantity_received} x "
+            f"{view.unit_volume_ml:g} mL, expires {view.expiry_date}"
+        ],
+    )

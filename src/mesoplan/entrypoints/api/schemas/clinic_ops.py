@@ -301,3 +301,44 @@ class ForecastRead(BaseModel):
     products: list[ProductNeedRead]
     shortfalls: list[ShortfallRead]
     unused: list[UnusedRead]
+
+
+_CODE_EXAMPLE = "010501234567890010TF-A1\u001d17270131"
+
+
+class ScanRequest(BaseModel):
+    """A GS1 code as a scanner sends it (FNC1 as the ASCII group separator, or ``<GS>``),
+    or in its human-readable form ``(01)...(17)...(10)...``."""
+
+    model_config = strict_example(code=_CODE_EXAMPLE)
+
+    code: str = Field(min_length=1, max_length=512)
+
+
+class ScanRead(BaseModel):
+    model_config = example(
+        gtin="05012345678900",
+        product="Tefamin",
+        lot_number="TF-A1",
+        expiry_date="2027-01-31",
+        serial=None,
+        received=False,
+    )
+
+    gtin: str
+    product: str
+    lot_number: str
+    expiry_date: dt.date
+    serial: str | None
+    received: bool
+
+
+class LotScanCreate(BaseModel):
+    """Receive the lot a GS1 code names: product by GTIN, lot and expiry from the code."""
+
+    model_config = strict_example(code=_CODE_EXAMPLE, quantity=5, unit_volume_ml=1.5)
+
+    code: str = Field(min_length=1, max_length=512)
+    quantity: int = Field(ge=1, le=100_000)
+    unit_volume_ml: float = Field(gt=0, le=10_000, allow_inf_nan=False)
+    supplier: str | None = Field(None, max_length=200)

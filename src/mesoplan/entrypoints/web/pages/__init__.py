@@ -8,6 +8,7 @@ from .charting import router as charting
 from .courses import router as courses
 from .dashboard import router as dashboard
 from .documents import router as documents
+from .intake import router as intake
 from .login import router as login
 from .patients import router as patients
 from .planning import router as planning
@@ -28,6 +29,7 @@ for _router in (
     charting,
     documents,
     stock,
+    intake,
     waste,
     recall,
     protocols,
