@@ -54,6 +54,10 @@ class Settings:
     ``..._PARALLELISM``; default argon2-cffi's: keep them in production, cheap ones only in
     tests); ``api_docs`` (``MESOPLAN_API_DOCS``, ``0`` hides ``/docs``); ``api_auth_cache_s``
     (``MESOPLAN_API_AUTH_CACHE_S``, default 5; 0 asks the database on every request).
+
+    Email reminders to patients who opted in: ``smtp_host`` (``MESOPLAN_SMTP_HOST``; unset:
+    no reminder is sent), ``smtp_port`` (``MESOPLAN_SMTP_PORT``, default 25) and
+    ``smtp_from`` (``MESOPLAN_SMTP_FROM``, the sender address).
     """
 
     protocol_path: tuple[Path, ...] = ()
@@ -66,6 +70,9 @@ class Settings:
     api_argon2_parallelism: int = 4
     api_docs: bool = True
     api_auth_cache_s: float = 5.0
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -82,6 +89,9 @@ class Settings:
             api_argon2_parallelism=_number(env, "MESOPLAN_API_ARGON2_PARALLELISM", 4),
             api_docs=env.get("MESOPLAN_API_DOCS", "1") != "0",
             api_auth_cache_s=float(_number(env, "MESOPLAN_API_AUTH_CACHE_S", 5.0)),
+            smtp_host=env.get("MESOPLAN_SMTP_HOST") or None,
+            smtp_port=_number(env, "MESOPLAN_SMTP_PORT", 25),
+            smtp_from=env.get("MESOPLAN_SMTP_FROM") or None,
         )
 
     def resolved_data_dir(self) -> Path:

@@ -107,3 +107,24 @@ def _text(tmp_path: Path) -> Path:
     path = tmp_path / "label.png"
     path.write_text("not a picture")
     return path
+
+
+def test_a_calendar_feed_in_the_cli(mesoplan: Run) -> None:
+    patient = setup_clinic(mesoplan)
+    start = date.today() + timedelta(days=1)
+    ok(
+        mesoplan,
+        "course", "start", str(patient), "--protocol", "cellulite",
+        "--zone", "thigh-left-lateral", "--start", start.isoformat(),
+    )  # fmt: skip
+    made = as_json(mesoplan, "calendar", "add")
+    token = made["token"]
+    text = ok(mesoplan, "calendar", "show", token)
+    assert text.startswith("BEGIN:VCALENDAR") and "SUMMARY:appointment" in text
+    assert "Testpatient" not in text and "cellulite" not in text
+    assert "the whole clinic, detail none" in ok(mesoplan, "calendar", "list")
+    ok(mesoplan, "calendar", "revoke", str(made["feed"]["id"]))
+    assert "unknown calendar feed" in refused(mesoplan, "calendar", "show", token)
+    assert "valid: none, initials, protocol" in refused(
+        mesoplan, "calendar", "add", "--detail", "all"
+    )

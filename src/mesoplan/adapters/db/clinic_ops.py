@@ -1,5 +1,5 @@
-"""Tables of running the clinic: the history of a course's schedule changes, and stock
-discarded (waste)."""
+"""Tables of running the clinic: the history of a course's schedule changes, stock
+discarded (waste), calendar feeds, email reminders."""
 
 from __future__ import annotations
 
@@ -55,3 +55,46 @@ class WasteRow(Base):
         CheckConstraint("units >= 0", name="units_not_negative"),
         CheckConstraint("volume_ul >= 0", name="volume_not_negative"),
     )
+
+
+class CalendarFeedRow(Base):
+    """A read-only iCalendar feed of the clinic's sessions (or one practitioner's), named
+    by a secret token kept only as its SHA-256; revocable."""
+
+    __tablename__ = "calendar_feed"
+
+    id: Mapped[int] = pk()
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"), nullable=False, index=True)
+    practitioner_id: Mapped[int | None] = practitioner_fk(nullable=True)
+    detail: Mapped[str] = mapped_column(String(16), nullable=False)
+    token_sha256: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    created_by_id: Mapped[int] = practitioner_fk()
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class ReminderOptInRow(Base):
+    """A patient's consent to email reminders before their sessions (withdrawn: revoked)."""
+
+    __tablename__ = "reminder_opt_in"
+
+    id: Mapped[int] = pk()
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"), nullable=False, index=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), nullable=False, unique=True)
+    opted_in_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    recorded_by_id: Mapped[int] = practitioner_fk()
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class ReminderSentRow(Base):
+    """A reminder sent for one session of a course (never sent twice)."""
+
+    __tablename__ = "reminder_sent"
+
+    id: Mapped[int] = pk()
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"), nullable=False, index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), nullable=False)
+    session_number: Mapped[int] = mapped_column(Integer, nullable=False)
+    session_start: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    __table_args__ = (UniqueConstraint("course_id", "session_number", "session_start"),)

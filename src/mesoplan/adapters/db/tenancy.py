@@ -26,7 +26,13 @@ from .accounts import (
     UserRow,
 )
 from .base import Base
-from .clinic_ops import ScheduleChangeRow, WasteRow
+from .clinic_ops import (
+    CalendarFeedRow,
+    ReminderOptInRow,
+    ReminderSentRow,
+    ScheduleChangeRow,
+    WasteRow,
+)
 from .people import (
     ClinicRow,
     MeasurementRow,
@@ -61,6 +67,9 @@ DIRECT: tuple[type[Any], ...] = (
     AuditHeadRow,
     ScheduleChangeRow,
     WasteRow,
+    CalendarFeedRow,
+    ReminderOptInRow,
+    ReminderSentRow,
 )
 BY_PATIENT: tuple[type[Any], ...] = (
     CourseRow,

@@ -17,6 +17,7 @@ from . import openapi, problems
 from .auth_cache import AuthCache
 from .routers import (
     auth,
+    calendar_feeds,
     clinics,
     courses,
     fhir,
@@ -82,7 +83,7 @@ def create_app(
     )
     cache = AuthCache(api.auth_cache_s)
     app.state.mesoplan = AppState(settings, api, eng, session_factory(eng), auth_cache=cache)
-    for module in (*ROUTERS, stock, waste, intake, fhir):
+    for module in (*ROUTERS, stock, waste, intake, calendar_feeds, fhir):
         app.include_router(module.router)
     for router in extra_routers:
         app.include_router(router)

@@ -1,5 +1,5 @@
 """Running the clinic: the history of a course's schedule changes; stock discarded (waste);
-a product's price per mL and GTIN.
+a product's price per mL and GTIN; calendar feeds; email reminders.
 
 Revision ID: 0008
 Revises: 0003
@@ -72,6 +72,57 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_stock_waste_clinic_id"), "stock_waste", ["clinic_id"])
     op.create_index(op.f("ix_stock_waste_lot_id"), "stock_waste", ["lot_id"])
+    op.create_table(
+        "calendar_feed",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("clinic_id", sa.Integer(), nullable=False),
+        sa.Column("practitioner_id", sa.Integer(), nullable=True),
+        sa.Column("detail", sa.String(length=16), nullable=False),
+        sa.Column("token_sha256", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        _fk("clinic_id", "calendar_feed", "clinic"),
+        _fk("practitioner_id", "calendar_feed", "practitioner"),
+        _fk("created_by_id", "calendar_feed", "practitioner"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_calendar_feed")),
+        sa.UniqueConstraint("token_sha256", name=op.f("uq_calendar_feed_token_sha256")),
+    )
+    op.create_index(op.f("ix_calendar_feed_clinic_id"), "calendar_feed", ["clinic_id"])
+    op.create_table(
+        "reminder_opt_in",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("clinic_id", sa.Integer(), nullable=False),
+        sa.Column("patient_id", sa.Integer(), nullable=False),
+        sa.Column("opted_in_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        _fk("clinic_id", "reminder_opt_in", "clinic"),
+        _fk("patient_id", "reminder_opt_in", "patient"),
+        _fk("recorded_by_id", "reminder_opt_in", "practitioner"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reminder_opt_in")),
+        sa.UniqueConstraint("patient_id", name=op.f("uq_reminder_opt_in_patient_id")),
+    )
+    op.create_index(op.f("ix_reminder_opt_in_clinic_id"), "reminder_opt_in", ["clinic_id"])
+    op.create_table(
+        "reminder_sent",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("clinic_id", sa.Integer(), nullable=False),
+        sa.Column("course_id", sa.Integer(), nullable=False),
+        sa.Column("session_number", sa.Integer(), nullable=False),
+        sa.Column("session_start", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
+        _fk("clinic_id", "reminder_sent", "clinic"),
+        _fk("course_id", "reminder_sent", "course"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reminder_sent")),
+        sa.UniqueConstraint(
+            "course_id",
+            "session_number",
+            "session_start",
+            name=op.f("uq_reminder_sent_course_id_session_number_session_start"),
+        ),
+    )
+    op.create_index(op.f("ix_reminder_sent_clinic_id"), "reminder_sent", ["clinic_id"])
     with op.batch_alter_table("product") as batch:
         batch.add_column(sa.Column("price_per_ml", sa.Float(), nullable=True))
         batch.add_column(sa.Column("gtin", sa.String(length=14), nullable=True))
@@ -85,5 +136,8 @@ def downgrade() -> None:
         batch.drop_constraint(op.f("uq_product_clinic_id_gtin"), type_="unique")
         batch.drop_column("gtin")
         batch.drop_column("price_per_ml")
+    op.drop_table("reminder_sent")
+    op.drop_table("reminder_opt_in")
+    op.drop_table("calendar_feed")
     op.drop_table("stock_waste")
     op.drop_table("schedule_change")

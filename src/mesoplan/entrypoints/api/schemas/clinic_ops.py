@@ -342,3 +342,48 @@ class LotScanCreate(BaseModel):
     quantity: int = Field(ge=1, le=100_000)
     unit_volume_ml: float = Field(gt=0, le=10_000, allow_inf_nan=False)
     supplier: str | None = Field(None, max_length=200)
+
+
+class FeedCreate(BaseModel):
+    """A calendar feed of the clinic, or of one practitioner's courses. ``detail``: what
+    an event says besides "appointment" and its opaque reference."""
+
+    model_config = strict_example(practitioner="dr-rossi", detail="none")
+
+    practitioner: str | None = Field(None, min_length=1, max_length=64)
+    detail: Literal["none", "initials", "protocol"] = "none"
+
+
+_FEED = {
+    "id": 1,
+    "practitioner": "dr-rossi",
+    "detail": "none",
+    "created_at": "2025-03-03T09:00:00Z",
+    "created_by": "dr-rossi",
+    "revoked_at": None,
+}
+
+
+class FeedRead(BaseModel):
+    model_config = example(**_FEED)
+
+    id: int
+    practitioner: str | None
+    detail: str
+    created_at: datetime
+    created_by: str
+    revoked_at: datetime | None
+
+
+class FeedList(BaseModel):
+    model_config = example(items=[_FEED])
+
+    items: list[FeedRead]
+
+
+class NewFeedRead(BaseModel):
+    model_config = example(feed=_FEED, token="mpc_3q...", path="/calendar/mpc_3q....ics")
+
+    feed: FeedRead
+    token: str = Field(description="the secret of the URL; shown once")
+    path: str = Field(description="the feed's path on this server")
