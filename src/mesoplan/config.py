@@ -106,6 +106,10 @@ class Settings:
     closed after this), ``api_keep_alive_requests`` (``MESOPLAN_API_KEEP_ALIVE_REQUESTS``,
     default 1000 requests on one connection), ``api_max_connections``
     (``MESOPLAN_API_MAX_CONNECTIONS``, default 1000; more get 503).
+
+    Email reminders to patients who opted in: ``smtp_host`` (``MESOPLAN_SMTP_HOST``; unset:
+    no reminder is sent), ``smtp_port`` (``MESOPLAN_SMTP_PORT``, default 25) and
+    ``smtp_from`` (``MESOPLAN_SMTP_FROM``, the sender address).
     """
 
     protocol_path: tuple[Path, ...] = ()
@@ -133,6 +137,9 @@ class Settings:
     api_keep_alive_s: float = 5.0
     api_keep_alive_requests: int = 1000
     api_max_connections: int = 1000
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -159,6 +166,9 @@ class Settings:
             **{
                 name: _number(env, f"MESOPLAN_{name.upper()}", default) for name, default in _LIMITS
             },
+            smtp_host=env.get("MESOPLAN_SMTP_HOST") or None,
+            smtp_port=_number(env, "MESOPLAN_SMTP_PORT", 25),
+            smtp_from=env.get("MESOPLAN_SMTP_FROM") or None,
         )
 
     def resolved_data_dir(self) -> Path:

@@ -29,6 +29,10 @@ MISSING = {
     "zone_id": "no-such-zone",
     "job_id": "no-such-export-job-000",
     "file_name": "Patient.ndjson",
+    "number": 1,
+    "name": "no-such-product",
+    "feed_id": 999999,
+    "token": "mpc_no-such-feed",
 }
 
 
@@ -103,6 +107,9 @@ def _b_ids(b: Clinic, seed: Seed) -> dict[str, Any]:
         "code": seed.vial_code,
         "job_id": "no-such-export-job-000",
         "file_name": "Patient.ndjson",
+        "number": 2,
+        "name": "Tefamin",
+        "feed_id": 999999,
     }
 
 

@@ -167,5 +167,5 @@ def test_no_more_vials_than_received(uow: UnitOfWork) -> None:
     world(uow)
     for _ in range(4):
         stock.open_vial(uow, DR, "Tefamin", "TF-A1")
-    with pytest.raises(RefusedError, match="all 5 received vials are open already"):
+    with pytest.raises(RefusedError, match="all 5 received vials are open or discarded already"):
         stock.open_vial(uow, DR, "Tefamin", "TF-A1")

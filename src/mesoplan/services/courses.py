@@ -176,6 +176,7 @@ class ScheduleOptions:
 
 def _schedule(protocol: Protocol, options: ScheduleOptions, clinic_tz: str) -> dict[str, Any]:
     from ..adapters.schedule_json import schedule_json
+    from ..adapters.schedule_state import request_json
     from ..domain.scheduling import schedule_course
 
     schedule = schedule_course(
@@ -187,6 +188,7 @@ def _schedule(protocol: Protocol, options: ScheduleOptions, clinic_tz: str) -> d
     )
     doc: dict[str, Any] = dict(schedule_json(schedule))
     doc["warnings"] = list(schedule.warnings)
+    doc["request"] = request_json(schedule.request)
     return doc
 
 

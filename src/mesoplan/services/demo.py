@@ -2,7 +2,8 @@
 
 Everything is made through the ordinary use cases, on a clock that walks from four weeks
 ago to now, so the demo holds what a real clinic would: stock, vials drawn down, signed
-and co-signed sessions, an addendum, a flagged reaction, measurements.
+and co-signed sessions, an addendum, a flagged reaction, measurements, vials past their
+beyond-use time discarded and fresh ones opened today, a session overdue.
 """
 
 from __future__ import annotations
@@ -74,6 +75,26 @@ def _stock(uow: UnitOfWork) -> None:
         stock.receive_stock(uow, DR, product, f"DEMO-{name[:3].upper()}", expiry, 10, 5.0)
     water = stock.NewProduct("Water for injection (demo)", "diluent", "water")
     stock.receive_stock(uow, DR, water, "DEMO-WFI", expiry, 10, 10.0)
+
+
+def _stock_for_today(uow: UnitOfWork, clock: WalkingClock, today: date) -> None:
+    """The vials opened four weeks ago are past their beyond-use time today: each is
+    discarded (the waste report shows it) and a fresh vial of every lot is opened, so
+    the demo can chart a session on its first day. The water vial is left for the
+    dashboard to offer its discard. Two products carry a price per mL."""
+    from .products import ProductChange, update_product
+    from .waste import discard_vial
+
+    clock.at(today, 8)
+    water = "Water for injection (demo)"
+    for v in stock.list_stock(uow, DR).vials:
+        if v.product != water and v.beyond_use and v.volume_remaining_ml > 0:
+            discard_vial(uow, DR, v.code, "beyond_use")
+    for lot in stock.list_stock(uow, DR).lots:
+        if lot.product != water:
+            stock.open_vial(uow, DR, lot.product, lot.lot_number)
+    for name, price in (("Tefamin (demo)", 2.4), ("Carnitine (demo)", 0.8)):
+        update_product(uow, DR, name, ProductChange(price_per_ml=price))
 
 
 def _product(ingredient: str) -> str:
@@ -159,6 +180,7 @@ def build_demo(engine: Engine, today: date | None = None) -> DemoSummary:
             signing.sign_session(uow, DR, view.id)
             session_ids.append(view.id)
     _follow_up(uow, clock, patient_ids[0], course_ids[0], session_ids[0], start)
+    _stock_for_today(uow, clock, start + timedelta(days=28))
     return DemoSummary(
         CLINIC, (DR, DIRECTOR), tuple(patient_ids), tuple(course_ids), tuple(session_ids)
     )

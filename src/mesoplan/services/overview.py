@@ -163,15 +163,22 @@ def _flagged(uow: UnitOfWork, clinic_id: int) -> list[ReactionItem]:
 
 
 def dashboard(uow: UnitOfWork, actor: str | None, today: date | None = None) -> Dashboard:
-    """Today's sessions (from every course's calendar), flagged reactions, lots expiring
-    within 30 days (not yet expired) and opened vials past their beyond-use time."""
+    """Today's sessions (from every course's calendar; today in the clinic's time zone),
+    flagged reactions, lots expiring within 30 days (not yet expired, not used up or
+    discarded) and opened vials past their beyond-use time."""
+    from ..domain.clinic_calendar import clinic_zone
+    from .waste import stock_left
+
     stock = list_stock(uow, actor)
     with uow:
         who = uow.people.practitioner(actor)
-        day = today or uow.now().date()
+        zone = clinic_zone(uow.people.clinic_by_id(who.clinic_id).timezone)
+        day = today or uow.now().astimezone(zone).date()
         limit = day + timedelta(days=EXPIRY_WINDOW_DAYS)
         expiring = [
-            lot for lot in stock.lots if day <= lot.expiry_date <= limit and not lot.recalled
+            lot
+            for lot in stock.lots
+            if day <= lot.expiry_date <= limit and not lot.recalled and stock_left(uow, lot.id)
         ]
         beyond = [v for v in stock.vials if v.beyond_use and v.volume_remaining_ml > 0]
         return Dashboard(

@@ -47,15 +47,20 @@ def update_patient(
 def reschedule_course(
     uow: UnitOfWork, actor: str | None, course_id: int, options: ScheduleOptions
 ) -> CourseView:
-    """Date the course again from ``options.start`` with its frozen protocol."""
+    """Date the course again from ``options.start`` with its frozen protocol (kept in
+    the course's schedule history with the schedule before it)."""
+    from .schedule_changes import keep_change
+
     with uow:
-        uow.people.practitioner(actor)
+        who = uow.people.practitioner(actor)
         row = uow.records.course(course_id)
         check_course_start(options.start, uow.now().date())
         snapshot = uow.records.course_snapshots(course_id)[0]
         patient = uow.people.patient(row.patient_id)
         clinic = uow.people.clinic_by_id(patient.clinic_id)
         doc = _schedule(protocol_of(snapshot), options, clinic.timezone)
+        reason = f"course dated again from {options.start.isoformat()}"
+        keep_change(uow, row, who.id, "restarted", reason, doc)
         row.start_date, row.schedule_json = options.start, canonical(doc)
         uow.flush()
         view = course_view(uow, row)

@@ -180,6 +180,7 @@ def open_vial(
     """Open one vial of a lot: it holds the lot's unit volume, usable until its beyond-use
     time (``beyond_use_days`` after opening, never after the lot's expiry)."""
     from ..adapters.db.stock import VialRow
+    from .waste import unopened_units
 
     if beyond_use_days <= 0:
         raise RefusedError(f"beyond-use days must be at least 1, got {beyond_use_days}")
@@ -189,10 +190,10 @@ def open_vial(
         now = uow.now()
         _check_lot_usable(lot, p, now.date())
         opened = uow.stock.vials_of_lot(lot.id)
-        if len(opened) >= lot.quantity_received:
+        if unopened_units(uow, lot) <= 0:
             raise RefusedError(
                 f"lot {lot_number} of {p.name}: all {lot.quantity_received} received "
-                "vials are open already"
+                "vials are open or discarded already"
             )
         code = code or f"{lot_number}-V{len(opened) + 1}"
         if not _CODE.match(code):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import accounts, people, records, stock
+from . import accounts, clinic_ops, people, records, stock
 from .base import Base
 from .engine import make_engine, normalise_url, session_factory
 
@@ -11,6 +11,7 @@ metadata = Base.metadata
 __all__ = [
     "Base",
     "accounts",
+    "clinic_ops",
     "make_engine",
     "metadata",
     "normalise_url",

@@ -35,7 +35,15 @@ class ProductRow(Base):
     agent_class: Mapped[str | None] = mapped_column(String(100), nullable=True)
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     created_at: Mapped[datetime] = created_at()
-    __table_args__ = (UniqueConstraint("clinic_id", "name"),)
+    price_per_ml: Mapped[float | None] = mapped_column(Float, nullable=True)
+    """What one mL costs the clinic (any currency, the clinic's own); for waste costs."""
+    gtin: Mapped[str | None] = mapped_column(String(14), nullable=True)
+    """The GS1 Global Trade Item Number of the pack (14 digits), for barcode intake."""
+    __table_args__ = (
+        UniqueConstraint("clinic_id", "name"),
+        UniqueConstraint("clinic_id", "gtin"),
+        CheckConstraint("price_per_ml >= 0", name="price_not_negative"),
+    )
 
 
 class LotRow(Base):

@@ -27,6 +27,13 @@ from .accounts import (
     UserRow,
 )
 from .base import Base
+from .clinic_ops import (
+    CalendarFeedRow,
+    ReminderOptInRow,
+    ReminderSentRow,
+    ScheduleChangeRow,
+    WasteRow,
+)
 from .people import (
     ClinicRow,
     MeasurementRow,
@@ -60,6 +67,11 @@ DIRECT: tuple[type[Any], ...] = (
     AuditEntryRow,
     AuditHeadRow,
     AccessEntryRow,
+    ScheduleChangeRow,
+    WasteRow,
+    CalendarFeedRow,
+    ReminderOptInRow,
+    ReminderSentRow,
 )
 BY_PATIENT: tuple[type[Any], ...] = (
     CourseRow,

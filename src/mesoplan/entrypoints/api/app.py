@@ -18,16 +18,21 @@ from .auth_cache import AuthCache
 from .guards import BodyTimeout, PrintableUrl
 from .routers import (
     auth,
+    calendar_feeds,
     clinics,
     courses,
     fhir,
+    intake,
     measurements,
     patients,
     plans,
     protocols,
     reactions,
+    schedules,
     sessions,
     stock,
+    waste,
+    worklists,
 )
 from .security_headers import SecurityHeaders
 from .settings import ApiSettings
@@ -44,7 +49,19 @@ DESCRIPTION = (
     "caller's clinic; changes need `If-Match`; errors are RFC 9457 problem details. "
     "A planning and documentation tool for licensed practitioners; not medical advice."
 )
-ROUTERS = (auth, clinics, patients, measurements, protocols, plans, courses, sessions, reactions)
+ROUTERS = (
+    auth,
+    clinics,
+    patients,
+    measurements,
+    protocols,
+    plans,
+    courses,
+    schedules,
+    sessions,
+    reactions,
+    worklists,
+)
 
 
 def create_app(
@@ -69,7 +86,7 @@ def create_app(
     )
     cache = AuthCache(api.auth_cache_s)
     app.state.mesoplan = AppState(settings, api, eng, session_factory(eng), auth_cache=cache)
-    for module in (*ROUTERS, stock, fhir):
+    for module in (*ROUTERS, stock, waste, intake, calendar_feeds, fhir):
         app.include_router(module.router)
     for router in extra_routers:
         app.include_router(router)

@@ -36,6 +36,9 @@ COMMANDS: dict[str, str] = {
     "demo": "mesoplan.entrypoints.cli.records_demo:demo",
     "serve": "mesoplan.entrypoints.cli.serve:serve",
     "audit": "mesoplan.entrypoints.cli.audit:audit_app",
+    "worklist": "mesoplan.entrypoints.cli.worklist:worklist",
+    "calendar": "mesoplan.entrypoints.cli.calendar_feeds:calendar_app",
+    "reminders": "mesoplan.entrypoints.cli.reminders:reminders_app",
 }
 
 app = typer.Typer(

@@ -1,4 +1,4 @@
-"""``mesoplan course start|show|review`` and ``mesoplan screen``."""
+"""``mesoplan course start|show|review|move|missed|changes`` and ``mesoplan screen``."""
 
 from __future__ import annotations
 
@@ -118,7 +118,9 @@ def course_lines(v: CourseView) -> list[str]:
         f"  zones {', '.join(v.zones)}: {v.point_count} points, {v.volume_ml:g} mL a session",
     ]
     for s in v.sessions:
-        lines.append(f"  session {s['number']:>2} {s['phase']:<12} {s['start']}")
+        status = s.get("status", "planned")
+        mark = "" if status == "planned" else f" ({status})"
+        lines.append(f"  session {s['number']:>2} {s['phase']:<12} {s['start']}{mark}")
     for visit in v.follow_up:
         lines.append(f"  follow-up {visit['date']}: {visit['reason']}")
     for f in v.findings:
@@ -174,3 +176,77 @@ def screen(
     ]
     lines += [f"  {f.severity} {f.rule_id}: {f.message}" for f in view.findings]
     emit(view, fmt, lines)
+
+
+ReasonOpt = typer.Option(..., "--reason", metavar="TEXT", help="Why (kept in the history).")
+
+
+@course_app.command("move")
+def course_move(
+    course_id: int = typer.Argument(..., metavar="COURSE"),
+    number: int = typer.Argument(..., metavar="SESSION", min=1, max=1000),
+    to: str = typer.Option(..., "--to", metavar="YYYY-MM-DD", help="The session's new date."),
+    time: str | None = typer.Option(
+        None, "--time", metavar="HH:MM", help="Local start time (default: as planned)."
+    ),
+    reason: str = ReasonOpt,
+    as_: AsOpt = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Move one session; the sessions after it follow with the protocol's intervals.
+
+    The calendar rules the course was planned with apply (windows, the protocol's
+    minimum days between sessions); a charted session never moves."""
+    import datetime as dt
+
+    from ...services import schedule_changes
+
+    day = parse_date(to, "--to")
+    at = None
+    if time is not None:
+        try:
+            at = dt.time.fromisoformat(time)
+        except ValueError:
+            fail(f"--time {time!r}: give HH:MM")
+    with records_errors():
+        view = schedule_changes.move_session(
+            open_uow(), actor(as_), course_id, number, day, reason, at=at
+        )
+    emit(view, fmt, course_lines(view))
+
+
+@course_app.command("missed")
+def course_missed(
+    course_id: int = typer.Argument(..., metavar="COURSE"),
+    number: int = typer.Argument(..., metavar="SESSION", min=1, max=1000),
+    reason: str = ReasonOpt,
+    as_: AsOpt = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Mark a session missed: it is rebooked on the first day from today that the
+    protocol allows, and the sessions after it follow."""
+    from ...services import schedule_changes
+
+    with records_errors():
+        view = schedule_changes.mark_missed(open_uow(), actor(as_), course_id, number, reason)
+    emit(view, fmt, course_lines(view))
+
+
+@course_app.command("changes")
+def course_changes(
+    course_id: int = typer.Argument(..., metavar="COURSE"), fmt: FormatOpt = Format.text
+) -> None:
+    """The history of a course's schedule: who changed what, when and why, and the
+    sessions' dates before each change."""
+    from ...services import schedule_changes
+
+    with records_errors():
+        history = schedule_changes.schedule_history(open_uow(), course_id).items
+    lines = [f"course {course_id}: {len(history)} schedule change(s)"]
+    for c in history:
+        what = f" session {c.session_number} {c.from_date} -> {c.to_date}"
+        when = c.changed_at.strftime("%Y-%m-%d %H:%M")
+        head = f"  r{c.revision} {when}Z {c.changed_by} {c.action}"
+        lines.append(f"{head}{what if c.session_number else ''}: {c.reason}")
+        lines.append("    before: " + ", ".join(str(s["date"]) for s in c.previous_sessions))
+    emit(list(history), fmt, lines)

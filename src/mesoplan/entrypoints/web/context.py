@@ -214,6 +214,7 @@ Charter = Annotated[Page, Depends(page_needing("sessions:chart"))]
 Signer = Annotated[Page, Depends(page_needing("sessions:sign"))]
 Cosigner = Annotated[Page, Depends(page_needing("sessions:cosign"))]
 Recaller = Annotated[Page, Depends(page_needing("recall:write"))]
+CalendarWriter = Annotated[Page, Depends(page_needing("calendar:write"))]
 
 
 def make_templates() -> Jinja2Templates:

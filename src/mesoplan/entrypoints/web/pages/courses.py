@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from .. import chart
-from ..context import Reader
+from ..context import Page, Reader
 from ..routing import WebRoute
 
 router = APIRouter(route_class=WebRoute)
@@ -14,8 +16,14 @@ router = APIRouter(route_class=WebRoute)
 
 @router.get("/courses/{course_id}", response_class=HTMLResponse)
 def course(page: Reader, course_id: int) -> HTMLResponse:
+    return course_page(page, course_id)
+
+
+def course_page(page: Page, course_id: int, status: int = 200, **extra: Any) -> HTMLResponse:
+    """The course page (``extra``: an error message and the form that caused it)."""
     from ....services.courses import show_course
     from ....services.overview import course_plan, patient_record
+    from ....services.schedule_changes import schedule_history
 
     view = show_course(page.uow(), course_id)
     record = patient_record(page.uow(), page.actor, view.patient_id)
@@ -27,6 +35,10 @@ def course(page: Reader, course_id: int) -> HTMLResponse:
     plan = course_plan(page.uow(), course_id)
     return page.render(
         "course.html",
+        status,
+        changes=schedule_history(page.uow(), course_id).items,
+        can_reschedule=page.user.can("calendar:write"),
+        **extra,
         course=view,
         patient=record.patient,
         sessions=this.sessions,
