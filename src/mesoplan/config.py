@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .domain.errors import MesoplanError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def _split_paths(value: str | None) -> tuple[Path, ...]:
@@ -26,8 +30,8 @@ def _number(env: dict[str, str], name: str, default: float) -> Any:
     except ValueError:
         kind = "a whole number" if isinstance(default, int) else "a number"
         raise MesoplanError(f"{name} must be {kind}, got {raw!r}") from None
-    if value < 0:
-        raise MesoplanError(f"{name} must not be negative, got {raw!r}")
+    if not math.isfinite(value) or value < 0:
+        raise MesoplanError(f"{name} must be a finite number, not negative, got {raw!r}")
     return value
 
 
@@ -46,6 +50,11 @@ class Settings:
     ``database_url``: ``MESOPLAN_DATABASE_URL``; ``None`` means a SQLite file in the user
     data directory (see :meth:`resolved_database_url`).
     ``practitioner``: ``MESOPLAN_PRACTITIONER``, the acting practitioner's handle.
+    ``db_connect_timeout_s``: ``MESOPLAN_DB_CONNECT_TIMEOUT_S`` (default 10; 0 waits for
+    ever): how long to wait for a PostgreSQL server to accept and answer a connection.
+    ``db_statement_timeout_s``: ``MESOPLAN_DB_STATEMENT_TIMEOUT_S`` (default 0, no limit):
+    a PostgreSQL statement running longer is cancelled; off by default so that long work
+    (``db upgrade``, ``export fhir --all``, ``backup``) is never cut.
 
     The REST API's settings (the API reads them through ``ApiSettings.from_settings``):
     ``api_token_ttl_min`` (``MESOPLAN_API_TOKEN_TTL_MIN``, default 720): how long a login
@@ -60,6 +69,8 @@ class Settings:
     database_url: str | None = None
     data_dir: Path | None = None
     practitioner: str | None = None
+    db_connect_timeout_s: float = 10.0
+    db_statement_timeout_s: float = 0.0
     api_token_ttl_min: int = 720
     api_argon2_time_cost: int = 3
     api_argon2_memory_kib: int = 65536
@@ -76,6 +87,8 @@ class Settings:
             database_url=env.get("MESOPLAN_DATABASE_URL") or None,
             data_dir=Path(data_dir).expanduser() if data_dir else None,
             practitioner=env.get("MESOPLAN_PRACTITIONER") or None,
+            db_connect_timeout_s=_number(env, "MESOPLAN_DB_CONNECT_TIMEOUT_S", 10.0),
+            db_statement_timeout_s=_number(env, "MESOPLAN_DB_STATEMENT_TIMEOUT_S", 0.0),
             api_token_ttl_min=_number(env, "MESOPLAN_API_TOKEN_TTL_MIN", 720),
             api_argon2_time_cost=_number(env, "MESOPLAN_API_ARGON2_TIME_COST", 3),
             api_argon2_memory_kib=_number(env, "MESOPLAN_API_ARGON2_MEMORY_KIB", 65536),
@@ -92,3 +105,13 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.resolved_data_dir() / 'mesoplan.sqlite'}"
+
+    def engine(self) -> Engine:
+        """An engine on :meth:`resolved_database_url` with the configured timeouts."""
+        from .adapters.db import make_engine
+
+        return make_engine(
+            self.resolved_database_url(),
+            connect_timeout_s=self.db_connect_timeout_s,
+            statement_timeout_s=self.db_statement_timeout_s,
+        )

@@ -7,7 +7,8 @@ import os
 
 import typer
 
-from .common import fail, print_json, settings, user_errors
+from .common import fail, print_json
+from .records_common import open_uow, records_errors
 
 audit_app = typer.Typer(
     help="The audit trail of the API's writes, and API accounts.", no_args_is_help=True
@@ -20,14 +21,9 @@ def verify(
     json_output: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Recompute every clinic's hash chain; exit 1 at the first broken link."""
-    from ...adapters.db import make_engine
     from ...adapters.db.audit_verify import verify_all, verify_clinic
-    from ...services.unit_of_work import UnitOfWork
 
-    with (
-        user_errors(),
-        UnitOfWork.from_engine(make_engine(settings().resolved_database_url())) as u,
-    ):
+    with records_errors(), open_uow() as u:
         reports = [verify_clinic(u.session, clinic)] if clinic else verify_all(u.session)
     if json_output:
         print_json([r.__dict__ | {"intact": r.intact} for r in reports])
@@ -49,10 +45,8 @@ def open_clinic(
 ) -> None:
     """Open a clinic with its first API user, an admin (password from the environment
     variable MESOPLAN_NEW_PASSWORD, or asked for)."""
-    from ...adapters.db import make_engine
     from ...services.accounts import NewUser
     from ...services.accounts import open_clinic as open_
-    from ...services.unit_of_work import UnitOfWork
     from ..api.settings import ApiSettings
 
     password = os.environ.get("MESOPLAN_NEW_PASSWORD") or typer.prompt(
@@ -60,8 +54,8 @@ def open_clinic(
     )
     if not password:
         fail("give a password")
-    with user_errors():
-        uow = UnitOfWork.from_engine(make_engine(settings().resolved_database_url()))
+    uow = open_uow()
+    with records_errors():
         admin = NewUser(username, full_name, "admin", password)
         view = open_(uow, name, timezone, admin, ApiSettings.from_env().passwords)
     typer.echo(f"clinic {name!r} opened; admin {view.username} (user {view.id})")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from .common import settings, user_errors
+from .common import settings
+from .records_common import records_engine, records_errors, require_schema, upgrade_schema
 
 
 def serve(
@@ -18,14 +19,14 @@ def serve(
     """Serve the REST API (OpenAPI at /openapi.json, interactive docs at /docs)."""
     import uvicorn
 
-    from ...adapters.db import make_engine
-    from ...adapters.db.migrate import upgrade
     from ..api import create_app
 
     s = settings()
-    with user_errors():
-        engine = make_engine(s.resolved_database_url())
-        if migrate:
-            upgrade(engine)
+    engine = records_engine()
+    if migrate:
+        upgrade_schema(engine)
+    else:
+        require_schema(engine, upgradable=True)
+    with records_errors():
         app = create_app(s, engine=engine)
     uvicorn.run(app, host=host, port=port, log_level=log_level)
