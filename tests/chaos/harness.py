@@ -37,6 +37,7 @@ CHEAP_ARGON2 = {
     "MESOPLAN_API_AUTH_CACHE_S": "0",
 }
 START_TIMEOUT_S = 60.0
+SERVE_FLAGS = ("--no-migrate", "--log-level", "warning")
 
 
 def _free_port() -> int:
@@ -78,8 +79,7 @@ class Server:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "mesoplan", "serve", "--port", str(self.port)]
-            + ["--no-migrate", "--log-level", "warning"],
+            [sys.executable, "-m", "mesoplan", "serve", "--port", str(self.port), *SERVE_FLAGS],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -213,8 +213,9 @@ class Race:
 
 def lost_updates(server: Server, headers: dict[str, str], seconds: float) -> Race:
     """8 clients increment one counter with If-Match for ``seconds``."""
-    r = httpx.post(f"{server.base}/patients", json=_patient("Counter") | {"phone": "+39 0"},
-                   headers=headers)
+    r = httpx.post(
+        f"{server.base}/patients", json=_patient("Counter") | {"phone": "+39 0"}, headers=headers
+    )
     r.raise_for_status()
     path = f"/patients/{r.json()['id']}"
     accepted, stale = [0], [0]
@@ -228,8 +229,7 @@ def lost_updates(server: Server, headers: dict[str, str], seconds: float) -> Rac
                 got = http.get(path)
                 value = int(got.json()["phone"].split()[-1])
                 etag = got.headers["etag"]
-                r = http.patch(path, json={"phone": f"+39 {value + 1}"},
-                               headers={"If-Match": etag})
+                r = http.patch(path, json={"phone": f"+39 {value + 1}"}, headers={"If-Match": etag})
                 with lock:
                     if r.status_code == 200:
                         accepted[0] += 1

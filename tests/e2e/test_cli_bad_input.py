@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import sqlite3
 import subprocess
@@ -59,14 +58,30 @@ def url(value: str | bytes, *args: str) -> Case:
 
 CASES: dict[str, Case] = {
     # numbers: huge, not finite, negative, not numbers
-    "quantity huge": Case("", (*RECEIVE, "--expiry", "2030-01-01", "--quantity", BIG, "--volume-ml", "1")),
-    "quantity negative": Case("", (*RECEIVE, "--expiry", "2030-01-01", "--quantity", "-5", "--volume-ml", "1")),
-    "quantity zero": Case("", (*RECEIVE, "--expiry", "2030-01-01", "--quantity", "0", "--volume-ml", "1")),
-    "quantity not a number": Case("", (*RECEIVE, "--expiry", "2030-01-01", "--quantity", "many", "--volume-ml", "1")),
-    "volume nan": Case("", (*RECEIVE, "--expiry", "2030-01-01", "--quantity", "2", "--volume-ml", "nan")),
-    "volume inf": Case("", (*RECEIVE, "--expiry", "2030-01-01", "--quantity", "2", "--volume-ml", "inf")),
-    "volume huge": Case("", (*RECEIVE, "--expiry", "2030-01-01", "--quantity", "2", "--volume-ml", "1e308")),
-    "volume negative": Case("", (*RECEIVE, "--expiry", "2030-01-01", "--quantity", "2", "--volume-ml", "-1")),
+    "quantity huge": Case(
+        "", (*RECEIVE, "--expiry", "2030-01-01", "--quantity", BIG, "--volume-ml", "1")
+    ),
+    "quantity negative": Case(
+        "", (*RECEIVE, "--expiry", "2030-01-01", "--quantity", "-5", "--volume-ml", "1")
+    ),
+    "quantity zero": Case(
+        "", (*RECEIVE, "--expiry", "2030-01-01", "--quantity", "0", "--volume-ml", "1")
+    ),
+    "quantity not a number": Case(
+        "", (*RECEIVE, "--expiry", "2030-01-01", "--quantity", "many", "--volume-ml", "1")
+    ),
+    "volume nan": Case(
+        "", (*RECEIVE, "--expiry", "2030-01-01", "--quantity", "2", "--volume-ml", "nan")
+    ),
+    "volume inf": Case(
+        "", (*RECEIVE, "--expiry", "2030-01-01", "--quantity", "2", "--volume-ml", "inf")
+    ),
+    "volume huge": Case(
+        "", (*RECEIVE, "--expiry", "2030-01-01", "--quantity", "2", "--volume-ml", "1e308")
+    ),
+    "volume negative": Case(
+        "", (*RECEIVE, "--expiry", "2030-01-01", "--quantity", "2", "--volume-ml", "-1")
+    ),
     "patient id huge": Case("", ("patient", "show", BIG)),
     "patient id not a number": Case("", ("patient", "show", "abc")),
     "patient delete id huge": Case("", ("patient", "delete", BIG, "--reason", "x")),
@@ -77,57 +92,215 @@ CASES: dict[str, Case] = {
     "session points id huge": Case("", ("session", "points", BIG)),
     "session sign id huge": Case("", ("session", "sign", BIG)),
     "session verify id huge": Case("", ("session", "verify", BIG)),
-    "session record course huge": Case("", ("session", "record", BIG, "--use", "Tefamin (demo)=DEMO-TF1:0.5")),
+    "session record course huge": Case(
+        "", ("session", "record", BIG, "--use", "Tefamin (demo)=DEMO-TF1:0.5")
+    ),
     "session number huge": Case("", (*RECORD, "--number", BIG)),
-    "use volume huge": Case("", ("session", "record", "1", "--use", f"Tefamin (demo)=DEMO-TF1:{BIG}")),
+    "use volume huge": Case(
+        "", ("session", "record", "1", "--use", f"Tefamin (demo)=DEMO-TF1:{BIG}")
+    ),
     "needle gauge huge": Case("", (*RECORD, "--needle", f"{BIG}:4")),
     "needle length nan": Case("", (*RECORD, "--needle", "30:nan")),
     "anaesthetic amount nan": Case("", (*RECORD, "--anaesthetic", "EMLA:nan")),
     "measure value nan": Case("", ("measure", "add", "1", "thigh_circumference_cm", "nan")),
     "measure value huge": Case("", ("measure", "add", "1", "thigh_circumference_cm", "1e308")),
-    "measure height nan": Case("", ("measure", "add", "1", "thigh_circumference_cm", "50", "--height-cm", "nan")),
+    "measure height nan": Case(
+        "", ("measure", "add", "1", "thigh_circumference_cm", "50", "--height-cm", "nan")
+    ),
     "measure patient huge": Case("", ("measure", "add", BIG, "thigh_circumference_cm", "50")),
-    "measure course huge": Case("", ("measure", "add", "1", "thigh_circumference_cm", "50", "--course", BIG)),
+    "measure course huge": Case(
+        "", ("measure", "add", "1", "thigh_circumference_cm", "50", "--course", BIG)
+    ),
     "measure list patient huge": Case("", ("measure", "list", BIG)),
-    "reaction duration nan": Case("", ("reaction", "add", "1", "--kind", "redness", "--zone", "face", "--onset", "2025-01-01T10:00", "--duration-min", "nan")),
-    "reaction duration huge": Case("", ("reaction", "add", "1", "--kind", "redness", "--zone", "face", "--onset", "2025-01-01T10:00", "--duration-days", "1e300")),
-    "reaction session huge": Case("", ("reaction", "add", BIG, "--kind", "redness", "--zone", "face", "--onset", "2025-01-01T10:00")),
+    "reaction duration nan": Case(
+        "",
+        (
+            "reaction",
+            "add",
+            "1",
+            "--kind",
+            "redness",
+            "--zone",
+            "face",
+            "--onset",
+            "2025-01-01T10:00",
+            "--duration-min",
+            "nan",
+        ),
+    ),
+    "reaction duration huge": Case(
+        "",
+        (
+            "reaction",
+            "add",
+            "1",
+            "--kind",
+            "redness",
+            "--zone",
+            "face",
+            "--onset",
+            "2025-01-01T10:00",
+            "--duration-days",
+            "1e300",
+        ),
+    ),
+    "reaction session huge": Case(
+        "",
+        (
+            "reaction",
+            "add",
+            BIG,
+            "--kind",
+            "redness",
+            "--zone",
+            "face",
+            "--onset",
+            "2025-01-01T10:00",
+        ),
+    ),
     "vial days huge": Case("", ("vial", "open", "Tefamin (demo)", "DEMO-TF1", "--days", BIG)),
     "vial days negative": Case("", ("vial", "open", "Tefamin (demo)", "DEMO-TF1", "--days", "-1")),
-    "maintenance months huge": Case("", ("course", "start", "1", "--protocol", "cellulite", "--zone", "thigh-left-lateral", "--start", "2025-01-01", "--maintenance-months", BIG)),
+    "maintenance months huge": Case(
+        "",
+        (
+            "course",
+            "start",
+            "1",
+            "--protocol",
+            "cellulite",
+            "--zone",
+            "thigh-left-lateral",
+            "--start",
+            "2025-01-01",
+            "--maintenance-months",
+            BIG,
+        ),
+    ),
     "export fhir patient huge": Case("", ("export", "fhir", "--patient", BIG)),
     "export csv patient huge": Case("", ("export", "csv", "patients", "--patient", BIG)),
     "audit clinic huge": Case("", ("audit", "verify", "--clinic", BIG)),
     "plot patient huge": Case("", ("measure", "plot", BIG, "-o", "{tmp}/plot.svg")),
     "serve port huge": Case("", ("serve", "--port", BIG)),
     # dates outside any clinical range, and dates that are not dates
-    "expiry 9999-12-31": Case("", (*RECEIVE, "--expiry", "9999-12-31", "--quantity", "2", "--volume-ml", "1")),
-    "expiry 0001-01-01": Case("", (*RECEIVE, "--expiry", "0001-01-01", "--quantity", "2", "--volume-ml", "1")),
-    "expiry 30 February": Case("", (*RECEIVE, "--expiry", "2030-02-30", "--quantity", "2", "--volume-ml", "1")),
+    "expiry 9999-12-31": Case(
+        "", (*RECEIVE, "--expiry", "9999-12-31", "--quantity", "2", "--volume-ml", "1")
+    ),
+    "expiry 0001-01-01": Case(
+        "", (*RECEIVE, "--expiry", "0001-01-01", "--quantity", "2", "--volume-ml", "1")
+    ),
+    "expiry 30 February": Case(
+        "", (*RECEIVE, "--expiry", "2030-02-30", "--quantity", "2", "--volume-ml", "1")
+    ),
     "birth 0001-01-01": Case("", (*ADD_PATIENT, "--family", "Doe", "--birth", "0001-01-01")),
     "birth 9999-12-31": Case("", (*ADD_PATIENT, "--family", "Doe", "--birth", "9999-12-31")),
     "birth not a date": Case("", (*ADD_PATIENT, "--family", "Doe", "--birth", "yesterday")),
     "consent 0001-01-01": Case("", patient("--consent", "0001-01-01T00:00:00+14:00")),
     "consent 9999-12-31": Case("", patient("--consent", "9999-12-31T23:59:59-14:00")),
-    "course start 9999-12-31": Case("", ("course", "start", "1", "--protocol", "cellulite", "--zone", "thigh-left-lateral", "--start", "9999-12-31")),
-    "course start 0001-01-01": Case("", ("course", "start", "1", "--protocol", "cellulite", "--zone", "thigh-left-lateral", "--start", "0001-01-01")),
-    "course time 25:00": Case("", ("course", "start", "1", "--protocol", "cellulite", "--zone", "thigh-left-lateral", "--start", "2025-01-01", "--time", "25:00")),
-    "measure at 0001-01-01+14:00": Case("", ("measure", "add", "1", "thigh_circumference_cm", "50", "--at", "0001-01-01T00:00:00+14:00")),
-    "measure at 9999-12-31-14:00": Case("", ("measure", "add", "1", "thigh_circumference_cm", "50", "--at", "9999-12-31T23:59:59-14:00")),
-    "reaction onset 0001-01-01": Case("", ("reaction", "add", "1", "--kind", "redness", "--zone", "face", "--onset", "0001-01-01T00:00:00+14:00")),
+    "course start 9999-12-31": Case(
+        "",
+        (
+            "course",
+            "start",
+            "1",
+            "--protocol",
+            "cellulite",
+            "--zone",
+            "thigh-left-lateral",
+            "--start",
+            "9999-12-31",
+        ),
+    ),
+    "course start 0001-01-01": Case(
+        "",
+        (
+            "course",
+            "start",
+            "1",
+            "--protocol",
+            "cellulite",
+            "--zone",
+            "thigh-left-lateral",
+            "--start",
+            "0001-01-01",
+        ),
+    ),
+    "course time 25:00": Case(
+        "",
+        (
+            "course",
+            "start",
+            "1",
+            "--protocol",
+            "cellulite",
+            "--zone",
+            "thigh-left-lateral",
+            "--start",
+            "2025-01-01",
+            "--time",
+            "25:00",
+        ),
+    ),
+    "measure at 0001-01-01+14:00": Case(
+        "",
+        (
+            "measure",
+            "add",
+            "1",
+            "thigh_circumference_cm",
+            "50",
+            "--at",
+            "0001-01-01T00:00:00+14:00",
+        ),
+    ),
+    "measure at 9999-12-31-14:00": Case(
+        "",
+        (
+            "measure",
+            "add",
+            "1",
+            "thigh_circumference_cm",
+            "50",
+            "--at",
+            "9999-12-31T23:59:59-14:00",
+        ),
+    ),
+    "reaction onset 0001-01-01": Case(
+        "",
+        (
+            "reaction",
+            "add",
+            "1",
+            "--kind",
+            "redness",
+            "--zone",
+            "face",
+            "--onset",
+            "0001-01-01T00:00:00+14:00",
+        ),
+    ),
     "session at 9999-12-31": Case("", (*RECORD, "--at", "9999-12-31T23:59:59")),
-    "anaesthetic at 0001-01-01": Case("", (*RECORD, "--anaesthetic", "EMLA:5", "--anaesthetic-at", "0001-01-01T00:00:00+14:00")),
-    "fhir apply start 9999-12-31": Case("", ("fhir", "apply", "cellulite", "--patient", "p1", "--start", "9999-12-31")),
-    "fhir apply start 0001-01-01": Case("", ("fhir", "apply", "cellulite", "--patient", "p1", "--start", "0001-01-01")),
+    "anaesthetic at 0001-01-01": Case(
+        "", (*RECORD, "--anaesthetic", "EMLA:5", "--anaesthetic-at", "0001-01-01T00:00:00+14:00")
+    ),
+    "fhir apply start 9999-12-31": Case(
+        "", ("fhir", "apply", "cellulite", "--patient", "p1", "--start", "9999-12-31")
+    ),
+    "fhir apply start 0001-01-01": Case(
+        "", ("fhir", "apply", "cellulite", "--patient", "p1", "--start", "0001-01-01")
+    ),
     # arguments and environment that are not UTF-8
-    "family name not UTF-8": Case("", (*ADD_PATIENT, "--family", b"Do\xffe", "--birth", "1980-01-01")),
+    "family name not UTF-8": Case(
+        "", (*ADD_PATIENT, "--family", b"Do\xffe", "--birth", "1980-01-01")
+    ),
     "search name not UTF-8": Case("", ("patient", "list", "--name", b"\xc3")),
     "clinic name not UTF-8": Case("", ("clinic", "add", b"Studio \xfe\xff")),
     "protocol id not UTF-8": Case("", ("protocols", "show", b"\xff")),
     "plan protocol not UTF-8": Case("", ("plan", "--protocol", b"cellulite\xff", "--zone", "face")),
     "command not UTF-8": Case("", (b"\xffpatient", "list")),
     "file name not UTF-8": Case("", ("protocols", "validate", b"/tmp/\xff.toml")),
-    "practitioner env not UTF-8": Case("", ("patient", "list"), {"MESOPLAN_PRACTITIONER": b"demo\xff"}),
+    "practitioner env not UTF-8": Case(
+        "", ("patient", "list"), {"MESOPLAN_PRACTITIONER": b"demo\xff"}
+    ),
     "database URL not UTF-8": url(b"sqlite:////tmp/\xff/records.sqlite"),
     "data dir not UTF-8": Case("", ("patient", "list"), {"MESOPLAN_DATA_DIR": b"/tmp/\xff"}),
     # files: binary, missing, folders, unwritable outputs
@@ -136,22 +309,58 @@ CASES: dict[str, Case] = {
     "points missing": Case("", (*RECORD, "--points", "{tmp}/missing.csv")),
     "points a folder": Case("", (*RECORD, "--points", "{tmp}")),
     "correct points binary": Case("", ("session", "correct", "1", "--points", "{binary}.csv")),
-    "plan file binary": Case("", ("course", "start", "1", "--protocol", "cellulite", "--plan-file", "{binary}.json", "--start", "2025-01-01")),
-    "protocol file binary": Case("", ("course", "start", "1", "--protocol-file", "{binary}.toml", "--zone", "face", "--start", "2025-01-01")),
+    "plan file binary": Case(
+        "",
+        (
+            "course",
+            "start",
+            "1",
+            "--protocol",
+            "cellulite",
+            "--plan-file",
+            "{binary}.json",
+            "--start",
+            "2025-01-01",
+        ),
+    ),
+    "protocol file binary": Case(
+        "",
+        (
+            "course",
+            "start",
+            "1",
+            "--protocol-file",
+            "{binary}.toml",
+            "--zone",
+            "face",
+            "--start",
+            "2025-01-01",
+        ),
+    ),
     "validate binary": Case("", ("protocols", "validate", "{binary}.toml")),
     "validate missing": Case("", ("protocols", "validate", "{tmp}/missing.toml")),
     "fhir import binary": Case("", ("fhir", "import", "{binary}.json")),
     "fhir import a folder": Case("", ("fhir", "import", "{tmp}")),
-    "plan patch binary": Case("", ("plan", "--protocol", "face", "--zone", "face", "--patch", "{binary}.json")),
+    "plan patch binary": Case(
+        "", ("plan", "--protocol", "face", "--zone", "face", "--patch", "{binary}.json")
+    ),
     "plan zone file binary": Case("", ("plan", "--protocol", "face", "--zone", "{binary}.geojson")),
     "plot unwritable": Case("", ("measure", "plot", "1", "-o", "/proc/plot.svg")),
     "plot into a folder": Case("", ("measure", "plot", "1", "-o", "{tmp}")),
     "export csv unwritable": Case("", ("export", "csv", "patients", "-o", "/proc/patients.csv")),
-    "export csv missing folder": Case("", ("export", "csv", "patients", "-o", "{tmp}/no/such/patients.csv")),
+    "export csv missing folder": Case(
+        "", ("export", "csv", "patients", "-o", "{tmp}/no/such/patients.csv")
+    ),
     "export fhir unwritable": Case("", ("export", "fhir", "--all", "-o", "/proc/bulk")),
-    "fhir protocol unwritable": Case("", ("fhir", "protocol", "cellulite", "-o", "/proc/plan.json")),
-    "protocols export unwritable": Case("", ("protocols", "export", "cellulite", "-o", "/proc/c.toml")),
-    "plan output unwritable": Case("", ("plan", "--protocol", "face", "--zone", "face", "-o", "/proc/plan.json")),
+    "fhir protocol unwritable": Case(
+        "", ("fhir", "protocol", "cellulite", "-o", "/proc/plan.json")
+    ),
+    "protocols export unwritable": Case(
+        "", ("protocols", "export", "cellulite", "-o", "/proc/c.toml")
+    ),
+    "plan output unwritable": Case(
+        "", ("plan", "--protocol", "face", "--zone", "face", "-o", "/proc/plan.json")
+    ),
     "zones output unwritable": Case("", ("zones", "show", "face", "-o", "/proc/face.json")),
     "demo plans unwritable": Case("", ("demo-plans", "-o", "/proc/demo")),
     # database URLs and databases
@@ -170,7 +379,9 @@ CASES: dict[str, Case] = {
     "SQLite file not a database": url("sqlite:///{binary}.json", "patient", "list"),
     "data dir uncreatable": Case("", ("patient", "list"), {"MESOPLAN_DATA_DIR": "/proc/mesoplan"}),
     "data dir uncreatable demo": Case("", ("demo",), {"MESOPLAN_DATA_DIR": "/proc/mesoplan"}),
-    "connect timeout not a number": Case("", ("patient", "list"), {"MESOPLAN_DB_CONNECT_TIMEOUT_S": "soon"}),
+    "connect timeout not a number": Case(
+        "", ("patient", "list"), {"MESOPLAN_DB_CONNECT_TIMEOUT_S": "soon"}
+    ),
     "connect timeout nan": Case("", ("patient", "list"), {"MESOPLAN_DB_CONNECT_TIMEOUT_S": "nan"}),
     "empty database": url("sqlite:///{tmp}/empty.sqlite", "patient", "list"),
     "newer schema patient list": url("sqlite:///{newer}", "patient", "list"),
@@ -178,20 +389,39 @@ CASES: dict[str, Case] = {
     "newer schema db status": url("sqlite:///{newer}", "db", "status"),
     "newer schema demo": url("sqlite:///{newer}", "demo"),
     "newer schema serve": url("sqlite:///{newer}", "serve"),
-    "refused port patient list": Case("", ("patient", "list"), {"MESOPLAN_DATABASE_URL": "{refused}"}, 3),
-    "refused port db upgrade": Case("", ("db", "upgrade"), {"MESOPLAN_DATABASE_URL": "{refused}"}, 3),
+    "refused port patient list": Case(
+        "", ("patient", "list"), {"MESOPLAN_DATABASE_URL": "{refused}"}, 3
+    ),
+    "refused port db upgrade": Case(
+        "", ("db", "upgrade"), {"MESOPLAN_DATABASE_URL": "{refused}"}, 3
+    ),
     "refused port db status": Case("", ("db", "status"), {"MESOPLAN_DATABASE_URL": "{refused}"}, 3),
     "refused port demo": Case("", ("demo",), {"MESOPLAN_DATABASE_URL": "{refused}"}, 3),
     "refused port serve": Case("", ("serve",), {"MESOPLAN_DATABASE_URL": "{refused}"}, 3),
-    "refused port backup": Case("", ("backup", "{tmp}/pg.dump"), {"MESOPLAN_DATABASE_URL": "{refused}"}, 3),
-    "refused port restore": Case("", ("restore", "{tmp}/pg.dump"), {"MESOPLAN_DATABASE_URL": "{refused}"}, 3),
-    "silent server patient list": Case("", ("patient", "list"), {"MESOPLAN_DATABASE_URL": "{silent}"}, 3),
-    "silent server db upgrade": Case("", ("db", "upgrade"), {"MESOPLAN_DATABASE_URL": "{silent}"}, 3),
+    "refused port backup": Case(
+        "", ("backup", "{tmp}/pg.dump"), {"MESOPLAN_DATABASE_URL": "{refused}"}, 3
+    ),
+    "refused port restore": Case(
+        "", ("restore", "{tmp}/pg.dump"), {"MESOPLAN_DATABASE_URL": "{refused}"}, 3
+    ),
+    "silent server patient list": Case(
+        "", ("patient", "list"), {"MESOPLAN_DATABASE_URL": "{silent}"}, 3
+    ),
+    "silent server db upgrade": Case(
+        "", ("db", "upgrade"), {"MESOPLAN_DATABASE_URL": "{silent}"}, 3
+    ),
     "silent server stock receive": Case("", receive(), {"MESOPLAN_DATABASE_URL": "{silent}"}, 3),
-    "silent server export fhir": Case("", ("export", "fhir", "--all", "-o", "{tmp}/bulk"), {"MESOPLAN_DATABASE_URL": "{silent}"}, 3),
+    "silent server export fhir": Case(
+        "",
+        ("export", "fhir", "--all", "-o", "{tmp}/bulk"),
+        {"MESOPLAN_DATABASE_URL": "{silent}"},
+        3,
+    ),
     "silent server demo": Case("", ("demo",), {"MESOPLAN_DATABASE_URL": "{silent}"}, 3),
     "silent server serve": Case("", ("serve",), {"MESOPLAN_DATABASE_URL": "{silent}"}, 3),
-    "silent server backup": Case("", ("backup", "{tmp}/pg.dump"), {"MESOPLAN_DATABASE_URL": "{silent}"}, 3),
+    "silent server backup": Case(
+        "", ("backup", "{tmp}/pg.dump"), {"MESOPLAN_DATABASE_URL": "{silent}"}, 3
+    ),
     # backup and restore
     "backup missing folder": Case("", ("backup", "{tmp}/no/such/folder/b.sqlite")),
     "backup over a file": Case("", ("backup", "{binary}.csv")),
@@ -277,7 +507,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     )
     demo = subprocess.run(
         [sys.executable, "-m", "mesoplan", "demo"],
-        env=env, capture_output=True, text=True, timeout=TIMEOUT_S, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        check=False,
     )
     assert demo.returncode == 0, demo.stderr
     live = tmp / "data" / "mesoplan.sqlite"
@@ -347,7 +581,11 @@ def run(world: World, case: Case) -> Outcome:
     try:
         proc = subprocess.run(
             [sys.executable, "-m", "mesoplan", *args],
-            env=env, capture_output=True, timeout=TIMEOUT_S, check=False, cwd=world.tmp,
+            env=env,
+            capture_output=True,
+            timeout=TIMEOUT_S,
+            check=False,
+            cwd=world.tmp,
         )
     except subprocess.TimeoutExpired:
         return Outcome(case, None, "", "")
@@ -378,7 +616,9 @@ def test_every_bad_command_is_one_line_and_exit_2_or_3(outcomes: dict[str, Outco
     )
 
 
-def test_nothing_was_written_by_a_refused_command(world: World, outcomes: dict[str, Outcome]) -> None:
+def test_nothing_was_written_by_a_refused_command(
+    world: World, outcomes: dict[str, Outcome]
+) -> None:
     """The demo database holds what the demo made: no refused case added a row."""
     con = sqlite3.connect(world.tmp / "data" / "mesoplan.sqlite")
     try:
@@ -389,7 +629,12 @@ def test_nothing_was_written_by_a_refused_command(world: World, outcomes: dict[s
     finally:
         con.close()
     made_by_the_demo = {
-        "clinic": 1, "patient": 3, "course": 3, "lot": 9, "treatment_session": 9, "reaction": 1
+        "clinic": 1,
+        "patient": 3,
+        "course": 3,
+        "lot": 9,
+        "treatment_session": 9,
+        "reaction": 1,
     }
     assert counts == made_by_the_demo
 
