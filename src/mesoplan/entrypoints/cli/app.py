@@ -95,7 +95,7 @@ def _not_utf8(args: list[str], environ: dict[str, str]) -> str | None:
 
 
 def _usage_line(exc: exceptions.ClickException) -> str:
-    message = " ".join(exc.format_message().split())
+    message = " ".join(exc.format_message().split()).rstrip(".")
     ctx = getattr(exc, "ctx", None)
     hint = f"; see `{ctx.command_path} --help`" if ctx is not None else ""
     return f"error: {message}{hint}\n"

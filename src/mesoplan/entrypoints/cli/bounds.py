@@ -20,45 +20,56 @@ EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2199, 12, 31)
 
 
-def _bounded_int(param: core.Parameter, value: int) -> None:
+def _bounded_int(param: core.Parameter | None, value: int) -> None:
     if abs(value) > INT_LIMIT:
         raise exceptions.BadParameter(
             f"{value} is out of range; give a whole number below 2^63", param=param
         )
 
 
-def _finite(param: core.Parameter, value: float) -> None:
+def _finite(param: core.Parameter | None, value: float) -> None:
     if not math.isfinite(value):
         raise exceptions.BadParameter(f"{value} is not a finite number", param=param)
 
 
-class BoundedInt(types.IntRange):
-    """An ``IntRange`` that also refuses numbers a 64-bit column cannot hold."""
+class _Bounded:
+    """Mixed into click's number types: the converted value is checked as well."""
+
+    check: Any
 
     def convert(self, value: Any, param: core.Parameter | None, ctx: core.Context | None) -> Any:
-        number = super().convert(value, param, ctx)
-        if param is not None and isinstance(number, int):
-            _bounded_int(param, number)
+        number = super().convert(value, param, ctx)  # type: ignore[misc]
+        type(self).check(param, number)
         return number
 
 
-class FiniteFloat(types.FloatRange):
-    """A ``FloatRange`` that refuses ``nan`` and the infinities."""
+class BoundedInt(_Bounded, types.IntParamType):
+    """A whole number that a 64-bit column can hold."""
 
-    def convert(self, value: Any, param: core.Parameter | None, ctx: core.Context | None) -> Any:
-        number = super().convert(value, param, ctx)
-        if param is not None and isinstance(number, float):
-            _finite(param, number)
-        return number
+    check = staticmethod(_bounded_int)
+
+
+class BoundedIntRange(_Bounded, types.IntRange):
+    check = staticmethod(_bounded_int)
+
+
+class FiniteFloat(_Bounded, types.FloatParamType):
+    """A decimal that is neither ``nan`` nor infinite."""
+
+    check = staticmethod(_finite)
+
+
+class FiniteFloatRange(_Bounded, types.FloatRange):
+    check = staticmethod(_finite)
 
 
 def _hardened(kind: types.ParamType) -> types.ParamType | None:
-    if isinstance(kind, BoundedInt | FiniteFloat):
+    if isinstance(kind, _Bounded):
         return None
     if isinstance(kind, types.IntRange):
-        return BoundedInt(kind.min, kind.max, kind.min_open, kind.max_open, kind.clamp)
+        return BoundedIntRange(kind.min, kind.max, kind.min_open, kind.max_open, kind.clamp)
     if isinstance(kind, types.FloatRange):
-        return FiniteFloat(kind.min, kind.max, kind.min_open, kind.max_open, kind.clamp)
+        return FiniteFloatRange(kind.min, kind.max, kind.min_open, kind.max_open, kind.clamp)
     if isinstance(kind, types.IntParamType):
         return BoundedInt()
     if isinstance(kind, types.FloatParamType):

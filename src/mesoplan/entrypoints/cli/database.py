@@ -41,8 +41,10 @@ def status() -> None:
 def backup(
     file: Path = typer.Argument(..., metavar="FILE", help="the backup file to write"),
 ) -> None:
-    """Copy the database to FILE, a new file in an existing folder, safely while mesoplan
-    runs: SQLite's online backup API, or pg_dump in custom format for PostgreSQL."""
+    """Copy the database to FILE (a new file), safely while mesoplan runs.
+
+    FILE's folder must exist. SQLite: its online backup API; PostgreSQL: pg_dump in
+    custom format (restore it with `mesoplan restore`)."""
     from ...adapters.db import backup as b
     from ...adapters.db import backup_pg
 
