@@ -36,7 +36,9 @@ CHEAP_ARGON2 = {
     "MESOPLAN_API_ARGON2_PARALLELISM": "1",
     "MESOPLAN_API_AUTH_CACHE_S": "0",
 }
-START_TIMEOUT_S = 60.0
+START_TIMEOUT_S = 120.0
+WRITE_PHASE_S = 600.0
+"""After the last kill, how long the clients may take to reach the acknowledged minimum."""
 SERVE_FLAGS = ("--no-migrate", "--log-level", "warning")
 
 
@@ -70,6 +72,7 @@ class Server:
     """``mesoplan serve`` on a free port; :meth:`kill` is SIGKILL, :meth:`start` again."""
 
     env: dict[str, str]
+    log: Path
     port: int = field(default_factory=_free_port)
     proc: subprocess.Popen[bytes] | None = None
 
@@ -82,19 +85,20 @@ class Server:
             [sys.executable, "-m", "mesoplan", "serve", "--port", str(self.port), *SERVE_FLAGS],
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self.log.open("ab"),
         )
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"the server exited with {self.proc.returncode}")
+                tail = self.log.read_text(encoding="utf-8", errors="replace")[-2000:]
+                raise RuntimeError(f"the server exited with {self.proc.returncode}: {tail}")
             try:
                 if httpx.get(f"{self.base}/openapi.json", timeout=2).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
-        raise RuntimeError("the server did not start")
+        raise RuntimeError(f"the server did not start within {START_TIMEOUT_S:g} s")
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -123,7 +127,7 @@ def running_clinic(url: str, data_dir: Path) -> Iterator[tuple[Server, dict[str,
     env = _env(url, data_dir)
     _cli(env, "db", "upgrade")
     _cli(env, "audit", "open-clinic", "Chaos Clinic", "--username", ADMIN, "--name", "Admin")
-    server = Server(env)
+    server = Server(env, data_dir / "server.log")
     server.start()
     try:
         admin = _login(server.base, ADMIN)
@@ -183,14 +187,14 @@ def durability(
         t.start()
     done = 0
     try:
-        while done < kills or len(acknowledged) < min_writes:
+        while done < kills:
             time.sleep(rng.uniform(0.3, 1.5))
-            if done < kills:
-                server.kill()
-                done += 1
-                server.start()
-            if time.monotonic() - started > 900:
-                break
+            server.kill()
+            done += 1
+            server.start()
+        deadline = time.monotonic() + WRITE_PHASE_S
+        while len(acknowledged) < min_writes and time.monotonic() < deadline:
+            time.sleep(0.2)
     finally:
         stop.set()
         for t in threads:
