@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DEMO_DIR ?= demo-plans
 
-.PHONY: install run test test-fast lint bench fuzz docs clean
+.PHONY: install run test test-fast lint bench fuzz docs chaos screenshots clean
 
 install: $(STAMP)
 
@@ -24,10 +24,22 @@ run: install
 	@echo "Starting the web app on http://127.0.0.1:8000 (the demo clinic is made on first start)"
 	$(PY) -m mesoplan.entrypoints.web.demo --serve --host 127.0.0.1 --port 8000
 
-## Every test: unit, integration (SQLite and, when MESOPLAN_TEST_DATABASE_URL is set,
-## PostgreSQL) and end-to-end.
+## Every test: unit, integration and end-to-end, on SQLite and PostgreSQL, and the short
+## chaos run. PostgreSQL: MESOPLAN_TEST_DATABASE_URL when set; else a throwaway database
+## on 127.0.0.1:5432 when it answers (dropped after); else one line says they are skipped.
 test: install
-	$(PY) -m pytest --durations=15
+	$(PY) scripts/run_tests.py --durations=15
+
+## The long crash and race run: 20 kills per database, 30 s of racing; figures in build/.
+chaos: install
+	mkdir -p build && rm -f build/chaos.txt
+	MESOPLAN_CHAOS_KILLS=20 MESOPLAN_CHAOS_RACE_S=30 MESOPLAN_CHAOS_REPORT=build/chaos.txt \
+		$(PY) scripts/run_tests.py tests/chaos -q
+	cat build/chaos.txt
+
+## Refresh the screenshots in docs/screenshots from a browser run (tests write build/).
+screenshots: install
+	MESOPLAN_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/e2e/browser -q
 
 test-fast: install
 	$(PY) -m pytest tests/unit -q
@@ -51,4 +63,4 @@ fuzz: install
 	MESOPLAN_FUZZ_EXAMPLES=200 $(PY) -m pytest tests/integration/test_api_schemathesis.py -q
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis $(DEMO_DIR)
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis $(DEMO_DIR) build

@@ -19,7 +19,8 @@ _skipped_browser: list[str] = []
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.skipped and "tests/integration" in report.nodeid.replace(os.sep, "/"):
+    where = report.nodeid.replace(os.sep, "/")
+    if report.skipped and ("tests/integration" in where or "tests/chaos" in where):
         _skipped_integration.append(report.nodeid)
     if report.skipped and "tests/e2e/browser" in report.nodeid.replace(os.sep, "/"):
         _skipped_browser.append(report.nodeid)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .domain.errors import MesoplanError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def _split_paths(value: str | None) -> tuple[Path, ...]:
@@ -26,7 +30,7 @@ def _number(env: dict[str, str], name: str, default: float) -> Any:
     except ValueError:
         kind = "a whole number" if isinstance(default, int) else "a number"
         raise MesoplanError(f"{name} must be {kind}, got {raw!r}") from None
-    if value < 0 or value != value or value == float("inf"):
+    if not math.isfinite(value) or value < 0:
         raise MesoplanError(f"{name} must be a finite number, not negative, got {raw!r}")
     return value
 
@@ -73,6 +77,11 @@ class Settings:
     ``max_plan_points``: ``MESOPLAN_MAX_PLAN_POINTS`` (default 200,000), the work bound:
     a plan whose lattices could hold more points (an upper bound from areas and spacings)
     is refused before any lattice is made, in the CLI, the API preview and the web.
+    ``db_connect_timeout_s``: ``MESOPLAN_DB_CONNECT_TIMEOUT_S`` (default 10; 0 waits for
+    ever): how long to wait for a PostgreSQL server to accept and answer a connection.
+    ``db_statement_timeout_s``: ``MESOPLAN_DB_STATEMENT_TIMEOUT_S`` (default 0, no limit):
+    a PostgreSQL statement running longer is cancelled; off by default so that long work
+    (``db upgrade``, ``export fhir --all``, ``backup``) is never cut.
 
     The REST API's settings (the API reads them through ``ApiSettings.from_settings``):
     ``api_token_ttl_min`` (``MESOPLAN_API_TOKEN_TTL_MIN``, default 720): how long a login
@@ -117,6 +126,8 @@ class Settings:
     data_dir: Path | None = None
     practitioner: str | None = None
     max_plan_points: int = 200_000
+    db_connect_timeout_s: float = 10.0
+    db_statement_timeout_s: float = 0.0
     api_token_ttl_min: int = 720
     api_argon2_time_cost: int = 3
     api_argon2_memory_kib: int = 65536
@@ -153,6 +164,8 @@ class Settings:
             max_plan_points=_positive(
                 _number(env, "MESOPLAN_MAX_PLAN_POINTS", 200_000), "MESOPLAN_MAX_PLAN_POINTS"
             ),
+            db_connect_timeout_s=_number(env, "MESOPLAN_DB_CONNECT_TIMEOUT_S", 10.0),
+            db_statement_timeout_s=_number(env, "MESOPLAN_DB_STATEMENT_TIMEOUT_S", 0.0),
             api_token_ttl_min=_number(env, "MESOPLAN_API_TOKEN_TTL_MIN", 720),
             api_argon2_time_cost=_number(env, "MESOPLAN_API_ARGON2_TIME_COST", 3),
             api_argon2_memory_kib=_number(env, "MESOPLAN_API_ARGON2_MEMORY_KIB", 65536),
@@ -179,3 +192,13 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.resolved_data_dir() / 'mesoplan.sqlite'}"
+
+    def engine(self) -> Engine:
+        """An engine on :meth:`resolved_database_url` with the configured timeouts."""
+        from .adapters.db import make_engine
+
+        return make_engine(
+            self.resolved_database_url(),
+            connect_timeout_s=self.db_connect_timeout_s,
+            statement_timeout_s=self.db_statement_timeout_s,
+        )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from ..domain.outcomes import Measurement
 from ..domain.record_errors import ConflictError
@@ -136,11 +136,53 @@ def _details(vials: dict[str, str]) -> sessions.SessionInput:
     )
 
 
+class OneTransaction(UnitOfWork):
+    """A unit of work whose use cases all share one session and one transaction: their
+    ``commit`` only flushes, :meth:`finish` commits everything at once, and
+    :meth:`close` without it rolls everything back. So a demo killed anywhere leaves
+    nothing, and running it again works."""
+
+    _open = False
+
+    def __enter__(self) -> Self:
+        if not self._open:
+            super().__enter__()
+            self._open = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """The transaction outlives each use case: :meth:`finish` or :meth:`close` ends it."""
+
+    def commit(self) -> None:
+        self.flush()
+
+    def finish(self) -> None:
+        self._guard(self.session.commit)
+
+    def close(self) -> None:
+        if self._open:
+            self.session.rollback()
+            self.session.close()
+            self._open = False
+
+
 def build_demo(engine: Engine, today: date | None = None) -> DemoSummary:
-    """Add the demo clinic to the database at ``engine`` (refused if it exists)."""
+    """Add the demo clinic to the database at ``engine`` (refused if it exists), in one
+    transaction."""
+    from ..adapters.db import session_factory
+
     start = (today or datetime.now(UTC).date()) - timedelta(days=28)
     clock = WalkingClock(datetime.combine(start - timedelta(days=1), time(9), tzinfo=UTC))
-    uow = UnitOfWork.from_engine(engine, clock)
+    uow = OneTransaction(session_factory(engine), clock)
+    try:
+        summary = _build(uow, clock, start)
+        uow.finish()
+    finally:
+        uow.close()
+    return summary
+
+
+def _build(uow: OneTransaction, clock: WalkingClock, start: date) -> DemoSummary:
     with uow:
         if any(c.name == CLINIC for c in uow.people.clinics()):
             raise ConflictError(f"the demo clinic exists already ({CLINIC!r})")

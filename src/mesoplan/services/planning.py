@@ -42,6 +42,8 @@ def read_plan(path: Path) -> dict[str, Any]:
         raise RefusedError(f"{path}: cannot read the plan ({exc.strerror})") from None
     except json.JSONDecodeError as exc:
         raise RefusedError(f"{path}:{exc.lineno}: not JSON ({exc.msg})") from None
+    except UnicodeDecodeError:
+        raise RefusedError(f"{path}: not a plan JSON file (not UTF-8 text)") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("zones"), list):
         raise RefusedError(f"{path}: not a plan (expected an object with 'protocol' and 'zones')")
     return doc

@@ -105,9 +105,7 @@ class UnitOfWork:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Self:
-        from ..adapters.db import make_engine
-
-        return cls.from_engine(make_engine(settings.resolved_database_url()))
+        return cls.from_engine(settings.engine())
 
     @property
     def engine(self) -> Engine:

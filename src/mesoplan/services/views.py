@@ -28,10 +28,21 @@ def ul_to_ml(volume_ul: int) -> float:
     return round(volume_ul / 1000, 3)
 
 
+MAX_VOLUME_ML = 1000.0
+"""No vial, ampoule or draw holds more than a litre."""
+
+
 def ml_to_ul(volume_ml: float, where: str) -> int:
-    """Millilitres to whole microlitres; zero, negative or finer than 1 µL is refused."""
+    """Millilitres to whole microlitres; zero, negative, above a litre, not finite or finer
+    than 1 µL is refused."""
+    import math
+
     from ..domain.record_errors import RefusedError
 
+    if not math.isfinite(volume_ml) or volume_ml > MAX_VOLUME_ML:
+        raise RefusedError(
+            f"{where}: volume must be a number of mL up to {MAX_VOLUME_ML:g}, got {volume_ml:g}"
+        )
     volume_ul = round(volume_ml * 1000)
     if volume_ml <= 0 or volume_ul <= 0:
         raise RefusedError(f"{where}: volume must be more than 0 mL, got {volume_ml:g}")

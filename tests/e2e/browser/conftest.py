@@ -30,7 +30,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE = Path(__file__).with_name("axe.min.js")
-SCREENSHOTS = Path(__file__).parents[3] / "docs" / "screenshots"
+SCREENSHOTS = Path(
+    os.environ.get("MESOPLAN_SCREENSHOTS") or Path(__file__).parents[3] / "build" / "screenshots"
+)
+"""Where the journeys save their screenshots: build/ (never a tracked file); `make
+screenshots` points this at docs/screenshots to refresh the ones the docs show."""
+SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 PASSWORD = "browser-pass-1"
 DR, NURSE = "dr-web", "nurse-web"
 

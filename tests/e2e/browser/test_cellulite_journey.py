@@ -2,7 +2,7 @@
 both lateral thighs, chart session 1 with two lots, mark two points skipped, sign, record
 a redness lasting two days and see it flagged, recall one lot and find the patient.
 Every page visited passes axe-core with no serious or critical violation; the dashboard,
-plan and charting screenshots go to docs/screenshots/."""
+plan and charting screenshots go to build/screenshots/ (`make screenshots`: docs/screenshots/)."""
 
 from __future__ import annotations
 

@@ -30,8 +30,11 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database to ``revision`` (the newest by default), in one transaction."""
+    """Bring the database to ``revision`` (the newest by default), in one transaction
+    (on SQLite too: the driver would otherwise commit each DDL statement by itself)."""
     with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
         command.upgrade(alembic_config(connection), revision)
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import sys
 from typing import Any
 
 import typer
 
+from .clicklib import exceptions
 from .lazy import lazy_group
 
 # Commands are registered by name and imported only when they run (or help lists them):
@@ -92,6 +96,69 @@ def write_commands() -> list[str]:
     ]
 
 
+def _not_utf8(args: list[str], environ: dict[str, str]) -> str | None:
+    """Which argument or MESOPLAN_* variable is not UTF-8 (Python keeps such bytes as
+    lone surrogates, which no file, database or terminal accepts)."""
+    for n, arg in enumerate(args, 1):
+        if not arg.isascii():
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                shown = os.fsencode(arg)[:60]
+                return f"argument {n} ({shown!r}) is not valid UTF-8; give text in UTF-8"
+    for name, value in environ.items():
+        if name.startswith("MESOPLAN_") and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return f"{name} is not valid UTF-8; give text in UTF-8"
+    return None
+
+
+def _usage_line(exc: exceptions.ClickException) -> str:
+    message = " ".join(exc.format_message().split()).rstrip(".")
+    ctx = getattr(exc, "ctx", None)
+    hint = f"; see `{ctx.command_path} --help`" if ctx is not None else ""
+    return f"error: {message}{hint}\n"
+
+
+def run(args: list[str]) -> int:
+    """Run the command line ``args``; the exit code. Every failure is one line on
+    stderr: usage mistakes and bad input exit 2, an unreachable database 3."""
+    from .common import EXIT_USAGE
+
+    problem = _not_utf8(args, dict(os.environ))
+    if problem:
+        sys.stderr.write(f"error: {problem}\n")
+        return EXIT_USAGE
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(args, prog_name="mesoplan", standalone_mode=False)
+    except exceptions.NoArgsIsHelpError as exc:
+        exc.show()
+        return EXIT_USAGE
+    except exceptions.ClickException as exc:
+        sys.stderr.write(_usage_line(exc))
+        return exc.exit_code
+    except exceptions.Abort:
+        sys.stderr.write("error: aborted\n")
+        return 1
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:  # the reader went away (`mesoplan ... | head`)
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+            return 1
+        where = f"{exc.filename}: " if exc.filename else ""
+        sys.stderr.write(f"error: {where}{exc.strerror or exc}\n")
+        return EXIT_USAGE
+    except Exception as exc:  # the last line of defence: still one line, never a trace
+        detail = " ".join(str(exc).split())[:300]
+        sys.stderr.write(
+            f"error: internal error ({type(exc).__name__}: {detail}); please report it\n"
+        )
+        return 1
+    return code if isinstance(code, int) else 0
+
+
 def main() -> None:
     """Console-script entry point."""
-    app()
+    sys.exit(run(sys.argv[1:]))

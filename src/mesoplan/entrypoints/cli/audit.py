@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from .common import fail, print_json, settings, user_errors, writes
+from .common import fail, print_json, user_errors, writes
+from .records_common import open_uow, records_errors
 
 if TYPE_CHECKING:
     from ...services.unit_of_work import UnitOfWork
@@ -151,10 +152,12 @@ def _read(path: Path) -> str:
 
 
 def _uow() -> UnitOfWork:
-    from ...adapters.db import make_engine
+    """An unaudited unit of work on the configured database (verification and the API
+    accounts set their own actor); an unreachable database is exit 3."""
     from ...services.unit_of_work import UnitOfWork
+    from .records_common import records_engine
 
-    return UnitOfWork.from_engine(make_engine(settings().resolved_database_url()))
+    return UnitOfWork.from_engine(records_engine())
 
 
 @audit_app.command("open-clinic")
@@ -167,10 +170,8 @@ def open_clinic(
 ) -> None:
     """Open a clinic with its first API user, an admin (password from the environment
     variable MESOPLAN_NEW_PASSWORD, or asked for)."""
-    from ...adapters.db import make_engine
     from ...services.accounts import NewUser
     from ...services.accounts import open_clinic as open_
-    from ...services.unit_of_work import UnitOfWork
     from ..api.settings import ApiSettings
 
     password = os.environ.get("MESOPLAN_NEW_PASSWORD") or typer.prompt(
@@ -178,8 +179,8 @@ def open_clinic(
     )
     if not password:
         fail("give a password")
-    with user_errors():
-        uow = UnitOfWork.from_engine(make_engine(settings().resolved_database_url()))
+    uow = open_uow()
+    with records_errors():
         admin = NewUser(username, full_name, "admin", password)
         view = open_(uow, name, timezone, admin, ApiSettings.from_env().passwords)
     typer.echo(f"clinic {name!r} opened; admin {view.username} (user {view.id})")

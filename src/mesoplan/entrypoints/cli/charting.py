@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from .common import fail, writes
+from .common import fail, read_text, writes
 from .records_common import (
     AsOpt,
     Format,
@@ -36,10 +36,7 @@ def read_points(path: Path) -> list[PointChange]:
 
     from ...domain.charting import point_changes_from_rows
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        fail(f"--points {path}: cannot read ({exc.strerror})")
+    text = read_text(path, "--points", "a CSV or JSON file of points")
     rows: Any
     if path.suffix.lower() == ".json":
         try:

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import typer
@@ -24,6 +25,9 @@ def writes(command: F) -> F:
     (a test walks every marked command of the registry and checks it)."""
     setattr(command, WRITES, True)
     return command
+
+
+EXIT_UNREACHABLE = 3
 
 
 class ListFormat(StrEnum):
@@ -49,6 +53,26 @@ def user_errors() -> Iterator[None]:
         fail("\n".join(lines))
     except MesoplanError as exc:
         fail(str(exc))
+
+
+MAX_INPUT_FILE_BYTES = 64 * 1024 * 1024
+"""The largest file a command reads (points, plans): far above any real one."""
+
+
+def read_text(path: Path, option: str, what: str = "a text file") -> str:
+    """The UTF-8 text of ``path``; one clear message for a missing, unreadable, binary
+    or oversized file."""
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_INPUT_FILE_BYTES + 1)
+    except OSError as exc:
+        fail(f"{option} {path}: cannot read ({exc.strerror or exc})")
+    if len(data) > MAX_INPUT_FILE_BYTES:
+        fail(f"{option} {path}: larger than {MAX_INPUT_FILE_BYTES // 2**20} MiB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        fail(f"{option} {path}: not {what} (byte {exc.start} is not UTF-8)")
 
 
 def settings() -> Settings:

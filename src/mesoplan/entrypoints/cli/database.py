@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from .common import settings
-from .records_common import records_errors
+from .records_common import records_engine, records_errors, require_schema, upgrade_schema
 
 db_app = typer.Typer(
     help="The records database: create or upgrade its schema.", no_args_is_help=True
@@ -17,62 +17,68 @@ db_app = typer.Typer(
 @db_app.command("upgrade")
 def upgrade() -> None:
     """Create the records schema, or bring it to the newest migration (safe to repeat)."""
-    from ...adapters.db import make_engine
-    from ...adapters.db.migrate import current_revision, upgrade
+    from ...adapters.db.engine import shown_url
 
-    url = settings().resolved_database_url()
-    with records_errors():
-        engine = make_engine(url)
-        before = current_revision(engine)
-        upgrade(engine)
-        after = current_revision(engine)
+    engine = records_engine()
+    before, after = upgrade_schema(engine)
     state = "already at" if before == after else f"upgraded from {before or 'empty'} to"
-    typer.echo(f"{_safe(url)}: {state} revision {after}")
+    typer.echo(f"{shown_url(engine.url)}: {state} revision {after}")
 
 
 @db_app.command("status")
 def status() -> None:
     """Show the database URL and its schema revision against the newest migration."""
-    from ...adapters.db import make_engine
-    from ...adapters.db.migrate import current_revision, head_revision
+    from ...adapters.db import revision
+    from ...adapters.db.engine import shown_url
 
-    url = settings().resolved_database_url()
-    with records_errors():
-        current = current_revision(make_engine(url))
-    head = head_revision()
+    engine = records_engine()
+    current = require_schema(engine, upgradable=True)
+    head = revision.head()
     note = "up to date" if current == head else "run `mesoplan db upgrade`"
-    typer.echo(f"{_safe(url)}: revision {current or 'none'} (newest {head}): {note}")
-
-
-def _safe(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
+    typer.echo(f"{shown_url(engine.url)}: revision {current or 'none'} (newest {head}): {note}")
 
 
 def backup(
     file: Path = typer.Argument(..., metavar="FILE", help="the backup file to write"),
 ) -> None:
-    """Copy the SQLite database to FILE (SQLite's online backup API).
+    """Copy the database to FILE (a new file), safely while mesoplan runs.
 
-    For PostgreSQL use pg_dump; see docs/records.md."""
+    FILE's folder must exist. SQLite: its online backup API; PostgreSQL: pg_dump in
+    custom format (restore it with `mesoplan restore`)."""
     from ...adapters.db import backup as b
+    from ...adapters.db import backup_pg
 
+    url = settings().resolved_database_url()
     with records_errors():
-        written = b.backup(settings().resolved_database_url(), file)
+        if b.is_sqlite(url):  # not opened first: that would make an empty database
+            written = b.backup(url, file)
+        else:
+            engine = records_engine()
+            written = backup_pg.backup(engine.url, file, settings().db_connect_timeout_s)
     typer.echo(f"backed up to {written}")
 
 
 def restore(
     file: Path = typer.Argument(..., metavar="FILE", help="a backup made by `mesoplan backup`"),
 ) -> None:
-    """Replace the SQLite database with a backup; the current one is kept beside it first."""
+    """Replace the database's content with a backup made by `mesoplan backup`.
+
+    The backup must be a mesoplan database of a known revision. The current content is
+    kept first under a new name; SQLite is restored in place (a running server keeps its
+    file), waiting up to 10 s for other writers; PostgreSQL with pg_restore in one
+    transaction."""
     from datetime import UTC, datetime
 
     from ...adapters.db import backup as b
+    from ...adapters.db import backup_pg
 
+    engine = records_engine()
+    now = datetime.now(UTC)
     with records_errors():
-        kept = b.restore(settings().resolved_database_url(), file, datetime.now(UTC))
+        if engine.dialect.name == "sqlite":
+            kept = b.restore(engine.url.render_as_string(hide_password=False), file, now)
+        else:
+            kept = backup_pg.restore(engine.url, file, now, settings().db_connect_timeout_s)
     if kept is not None:
         typer.echo(f"the database before the restore is kept as {kept}")
     typer.echo(f"restored from {file}; run `mesoplan db upgrade` if the backup is older")

@@ -15,6 +15,8 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from .bounds import harden
+
 
 def load_command(name: str, target: str) -> Any:
     """The click command for ``target`` (``"package.module:attribute"``)."""
@@ -28,7 +30,7 @@ def load_command(name: str, target: str) -> Any:
         single.command(name)(obj)
         command = typer.main.get_command(single)
     command.name = name
-    return command
+    return harden(command)
 
 
 class LazyCommands(MutableMapping[str, Any]):

@@ -16,9 +16,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import fail, print_json, settings, user_errors
+from .bounds import check_date
+from .common import EXIT_UNREACHABLE, fail, print_json, settings, user_errors
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from ...services.sessions import UseInput
     from ...services.unit_of_work import UnitOfWork
 
@@ -62,13 +65,71 @@ def records_errors() -> Iterator[None]:
         try:
             yield
         except (OperationalError, ProgrammingError) as exc:
-            detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            detail = _detail(exc)
             if "no such table" in detail or "does not exist" in detail:
                 fail(f"the database has no records schema: run `mesoplan db upgrade` ({detail})")
             fail(f"database error: {detail}")
         except DBAPIError as exc:
-            detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            fail(f"the database refused the change: {detail}")
+            fail(f"the database refused the change: {_detail(exc)}")
+
+
+def records_engine() -> Engine:
+    """The configured database's engine, connected once to check it can be reached: a
+    bad URL or an unopenable SQLite file is exit 2, a server that refuses or does not
+    answer (within MESOPLAN_DB_CONNECT_TIMEOUT_S) exit 3."""
+    from sqlalchemy.exc import DBAPIError
+
+    from ...adapters.db.engine import shown_url
+
+    s = settings()
+    with user_errors():
+        engine = s.engine()
+    where = shown_url(engine.url)
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        detail = _detail(exc)
+        if engine.dialect.name == "sqlite":
+            fail(f"cannot open the SQLite database {engine.url.database}: {detail}")
+        if "timeout" in detail:
+            detail = (
+                f"the server did not answer within {s.db_connect_timeout_s:g} s "
+                "(MESOPLAN_DB_CONNECT_TIMEOUT_S)"
+            )
+        fail(f"cannot reach the database at {where}: {detail}", EXIT_UNREACHABLE)
+    return engine
+
+
+def _detail(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def require_schema(engine: Engine, *, upgradable: bool = False) -> str | None:
+    """The database's schema revision; exit 2 when this mesoplan cannot use it (a newer
+    schema always; an older or missing one unless ``upgradable``)."""
+    from ...adapters.db import revision
+    from ...adapters.db.engine import shown_url
+
+    with records_errors():
+        current = revision.current(engine)
+    problem = revision.problem(current, upgradable=upgradable)
+    if problem is not None:
+        fail(f"the database {shown_url(engine.url)} {problem}")
+    return current
+
+
+def upgrade_schema(engine: Engine) -> tuple[str | None, str | None]:
+    """Bring the schema to the newest revision (refused for a newer one): before, after."""
+    from ...adapters.db import revision
+    from ...adapters.db.migrate import upgrade
+
+    before = require_schema(engine, upgradable=True)
+    with records_errors():
+        upgrade(engine)
+        return before, revision.current(engine)
 
 
 def cli_identity() -> tuple[str, str]:
@@ -100,26 +161,22 @@ def open_uow(check_schema: bool = True) -> UnitOfWork:
     """The unit of work on the configured database, audited as the command's user (every
     commit appends an audit entry; reads of a record, an access entry); refuses a
     database whose schema is not at the newest migration."""
-    from ...adapters.db import make_engine, revision
     from ...adapters.db.audit import Actor
     from ...services.unit_of_work import Reader, UnitOfWork
 
-    url = settings().resolved_database_url()
-    engine = make_engine(url)
+    engine = records_engine()
     if check_schema:
-        current, head = revision.current(engine), revision.head()
-        if current != head:
-            where = "has no records schema" if current is None else f"is at revision {current}"
-            fail(f"the database {where}; mesoplan needs {head}: run `mesoplan db upgrade`")
+        require_schema(engine)
     who, command = cli_identity()
     return UnitOfWork.from_engine(engine, actor=Actor(who, command), reader=Reader(who, "cli"))
 
 
 def parse_date(value: str, option: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         fail(f"{option}: {value!r} is not a date; give YYYY-MM-DD")
+    return check_date(day, option)
 
 
 def parse_when(value: str | None, option: str, zone: str) -> datetime | None:
@@ -132,6 +189,7 @@ def parse_when(value: str | None, option: str, zone: str) -> datetime | None:
         when = datetime.fromisoformat(value)
     except ValueError:
         fail(f"{option}: {value!r} is not a date-time; give YYYY-MM-DDTHH:MM[+HH:MM]")
+    check_date(when.date(), option)
     return when if when.tzinfo else when.replace(tzinfo=ZoneInfo(zone))
 
 

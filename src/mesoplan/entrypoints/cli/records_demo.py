@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from .common import settings
-from .records_common import records_errors
+from .records_common import records_engine, records_errors, upgrade_schema
 
 
 def demo() -> None:
@@ -13,13 +12,11 @@ def demo() -> None:
 
     Creates or upgrades the database first. The demo holds stock, three courses, signed
     sessions, a flagged reaction and measurements."""
-    from ...adapters.db import make_engine
-    from ...adapters.db.migrate import upgrade
     from ...services.demo import DIRECTOR, DR, build_demo
 
+    engine = records_engine()
+    upgrade_schema(engine)
     with records_errors():
-        engine = make_engine(settings().resolved_database_url())
-        upgrade(engine)
         summary = build_demo(engine)
     typer.echo(f"{summary.clinic}: practitioners {DR} and {DIRECTOR} (fake)")
     typer.echo(

@@ -97,11 +97,14 @@ def parse_date(text: str, option: str) -> dt.date:
     try:
         if not _DATE.match(value):
             raise ValueError(value)
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise _error(
             f"{option} {text!r} is not a date; valid: a calendar date YYYY-MM-DD, e.g. 2025-03-03"
         ) from None
+    from .bounds import check_date
+
+    return check_date(day, option)
 
 
 def parse_time(text: str) -> dt.time:

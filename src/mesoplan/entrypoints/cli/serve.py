@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from .common import settings, user_errors
+from .common import settings
+from .records_common import records_engine, records_errors, require_schema, upgrade_schema
 
 
 def serve(
@@ -20,16 +21,16 @@ def serve(
     Request and connection limits and login throttling: MESOPLAN_API_* (docs/api.md)."""
     import uvicorn
 
-    from ...adapters.db import make_engine
-    from ...adapters.db.migrate import upgrade
     from ..api import ApiSettings, create_app
     from ..api.server import uvicorn_config
 
     s = settings()
-    with user_errors():
-        engine = make_engine(s.resolved_database_url())
-        if migrate:
-            upgrade(engine)
+    engine = records_engine()
+    if migrate:
+        upgrade_schema(engine)
+    else:
+        require_schema(engine, upgradable=True)
+    with records_errors():
         api = ApiSettings.from_settings(s)
         app = create_app(s, api, engine=engine)
     uvicorn.Server(uvicorn_config(app, api.limits, host, port, log_level=log_level)).run()
