@@ -68,6 +68,18 @@ def test_plan_mg_follow_the_planned_volumes() -> None:
     assert dict(carn.mg_by_rule) == {0: pytest.approx(500.0), 1: pytest.approx(200.0)}
 
 
+def test_plan_json_carries_mg_per_ingredient_by_rule() -> None:
+    from mesoplan.adapters.plan_output import plan_to_dict
+
+    protocol = with_concentration(CELLULITE, tefamine=12.0)
+    planned = plan(protocol, ["thigh-left-lateral", "abdomen"], budget_ml={"stomach": 4.0})
+    rules = plan_to_dict(planned)["rules"]
+    assert [r["ingredient_mg"] for r in rules] == [{"tefamine": 120.0}, {"tefamine": 48.0}]
+    assert [r["ingredient_mg"] for r in plan_to_dict(plan(CELLULITE, ["abdomen"]))["rules"]] == [
+        {}
+    ]
+
+
 def test_one_rule_mg_by_ingredient_name() -> None:
     protocol = with_concentration(CELLULITE, tefamine=24.0)
     assert rule_ingredient_mg(protocol, 10.0) == (("tefamine", 240.0),)

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from .anatomy import Exclusion, Zone, check_measurements, get_zone, zones_in_group
+from .drug_amounts import rule_ingredient_mg
 from .errors import PlanningError
 from .mapping import PATTERNS, InjectionMap, allowed_region, fill, point_bound, split_volume
 from .plan_caps import FilledZone, apply_budget, apply_caps, cap_uses, effective_max_points
@@ -296,6 +297,7 @@ def _finish_rule(
         choice.spacing_cm, choice.depth_mm, total if count else 0.0,
         rule.budget.max, effective_max_points(rule, members), count, cap_uses(rule, members),
         dose, None if dose is None else choice.volume_ml, choice.budget_points(),
+        ingredient_mg=rule_ingredient_mg(protocol, total if count else 0.0),
     )  # fmt: skip
     return zone_plans, rule_plan, warnings
 
