@@ -75,9 +75,7 @@ def test_plan_json_carries_mg_per_ingredient_by_rule() -> None:
     planned = plan(protocol, ["thigh-left-lateral", "abdomen"], budget_ml={"stomach": 4.0})
     rules = plan_to_dict(planned)["rules"]
     assert [r["ingredient_mg"] for r in rules] == [{"tefamine": 120.0}, {"tefamine": 48.0}]
-    assert [r["ingredient_mg"] for r in plan_to_dict(plan(CELLULITE, ["abdomen"]))["rules"]] == [
-        {}
-    ]
+    assert [r["ingredient_mg"] for r in plan_to_dict(plan(CELLULITE, ["abdomen"]))["rules"]] == [{}]
 
 
 def test_one_rule_mg_by_ingredient_name() -> None:
