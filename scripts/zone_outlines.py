@@ -159,18 +159,18 @@ def thigh_anterior() -> tuple[list[Pt], dict[str, Pt]]:
 
 
 def thigh_lateral() -> tuple[list[Pt], dict[str, Pt]]:
-    # +x: front. The zone reaches over the greater trochanter to the iliac crest's foot.
+    # +x: back. The zone reaches over the greater trochanter to the iliac crest's foot.
     marks = {
         "lateral femoral condyle": (0.0, 0.6),
         "greater trochanter": (0.0, 38.0),
         "iliotibial band, mid-thigh": (0.0, 20.0),
-        "front edge at the hip": (TOP_HALF - 0.2, 37.5),
-        "back edge at the hip": (-TOP_HALF + 0.2, 37.0),
+        "back edge at the hip": (TOP_HALF - 0.2, 37.5),
+        "front edge at the hip": (-TOP_HALF + 0.2, 37.0),
     }
     controls = [
         marks["lateral femoral condyle"], (2.8, 0.9), (KNEE_HALF, 1.8), (5.6, 12.0),
-        (6.4, 26.0), marks["front edge at the hip"], (3.5, 40.6), (0.0, 41.2),
-        (-3.5, 40.5), marks["back edge at the hip"], (-6.8, 26.0), (-5.7, 12.0),
+        (6.4, 26.0), marks["back edge at the hip"], (3.5, 40.6), (0.0, 41.2),
+        (-3.5, 40.5), marks["front edge at the hip"], (-6.8, 26.0), (-5.7, 12.0),
         (-KNEE_HALF, 1.8), (-2.8, 0.9),
     ]  # fmt: skip
     return curve(controls), marks
@@ -596,6 +596,97 @@ def version_2() -> list[dict[str, Any]]:
     return out + face_zones() + neck_chest_zones() + scalp_zones()
 
 
+# --- overview charts --------------------------------------------------------------------
+# Each zone's outline is placed on a chart by an origin (where its frame's origin lands,
+# chart cm) and a scale per axis (aspects seen edge-on are narrowed; the submental zone,
+# seen from below, is turned down under the chin). Every frame's x already points to
+# the right of a viewer facing that skin, so no placement mirrors. The body charts are
+# of a 170 cm adult in the anatomical position, the viewer facing the patient (front) or
+# behind them (back).
+
+
+def body_silhouette() -> list[Pt]:
+    half = [
+        (0.0, 170.0), (6.5, 167.0), (8.0, 159.0), (6.6, 149.0), (5.8, 144.0), (10.0, 141.0),
+        (18.0, 138.5), (21.5, 133.0), (23.5, 120.0), (24.5, 106.0), (26.5, 84.0), (26.0, 72.0),
+        (23.0, 71.0), (22.0, 84.0), (20.2, 106.0), (18.8, 118.0), (16.6, 126.0), (15.6, 110.0),
+        (19.5, 94.0), (22.0, 80.0), (19.0, 55.0), (17.5, 47.0), (16.5, 28.0), (14.0, 6.0),
+        (16.0, 0.0), (7.5, 0.0), (7.0, 6.0), (5.6, 28.0), (4.6, 47.0), (3.8, 62.0),
+        (2.6, 78.0), (0.0, 82.0),
+    ]  # fmt: skip
+    return curve(mirror_half(half), 4)
+
+
+def head_from_above() -> list[Pt]:
+    """The head seen from above, nose to the top, for the scalp chart (its frame's cm)."""
+    return curve(
+        mirror_half([(0.0, 16.8), (4.5, 15.6), (8.9, 11.0), (10.8, 3.0), (12.2, -2.6),
+                     (10.6, -11.0), (7.0, -17.0), (0.0, -19.6)]),  # fmt: skip
+        4,
+    )
+
+
+SHORT = {
+    "anterior": "front", "lateral": "outer", "medial": "inner", "posterior": "back",
+    "abdomen": "Abdomen", "neck": "Neck", "decollete": "Décolleté", "face": "Face",
+    "submental": "Under the chin", "forehead": "Forehead", "perioral": "Mouth",
+    "scalp": "Scalp", "scalp-frontal": "Frontal", "scalp-vertex": "Vertex",
+    "scalp-crown": "Crown",
+}  # fmt: skip
+
+
+def short_label(zone: str) -> str:
+    """The label drawn on a chart (the full title is the tap target's name)."""
+    if zone in SHORT:
+        return SHORT[zone]
+    parts = zone.split("-")
+    side = next((p for p in parts if p in ("left", "right")), "")
+    mark = {"left": "L", "right": "R"}[side]
+    if parts[0] == "thigh":
+        return f"{mark} {SHORT[parts[2]]}"
+    kind = {"periorbital": "eye", "temporal": "temple", "arm": "arm"}.get(
+        parts[1] if parts[0] == "scalp" else parts[0], parts[0]
+    )
+    return f"{mark} {kind}"
+
+
+def overview() -> dict[str, Any]:
+    def at(zone: str, x: float, y: float, kx: float = 1.0, ky: float = 1.0) -> dict[str, Any]:
+        return {"zone": zone, "label": short_label(zone), "origin_cm": [x, y], "scale": [kx, ky]}
+
+    edge = 0.3  # an aspect seen edge-on
+    front = [
+        at("face", 0.0, 160.5, 0.5, 0.5),
+        at("neck", 0.0, 139.6, 0.6, 0.45),
+        at("decollete", 0.0, 139.0, 0.85, 0.85),
+        at("abdomen", 0.0, 103.0, 0.8, 0.95),
+        *(at(f"flank-{s}", k * 15.2, 104.0, 0.3, 0.9) for s, k in (("left", 1), ("right", -1))),
+        *(at(f"hip-{s}", k * 19.4, 88.5, 0.28, 0.75) for s, k in (("left", 1), ("right", -1))),
+        *(at(f"thigh-{s}-anterior", k * 11.2, 47.5) for s, k in (("left", 1), ("right", -1))),
+        *(at(f"thigh-{s}-lateral", k * 19.6, 47.5, edge, 0.9) for s, k in (("left", 1), ("right", -1))),
+        *(at(f"thigh-{s}-medial", k * 2.6, 47.5, edge, 0.95) for s, k in (("left", 1), ("right", -1))),
+    ]  # fmt: skip
+    back = [
+        *(at(f"arm-{s}-posterior", k * 22.0, 104.0, 0.55, 1.0) for s, k in (("left", -1), ("right", 1))),
+        *(at(f"flank-{s}", k * 15.2, 104.0, 0.3, 0.9) for s, k in (("left", -1), ("right", 1))),
+        *(at(f"buttock-{s}", k * 9.2, 79.0, 0.85, 0.85) for s, k in (("left", -1), ("right", 1))),
+        *(at(f"thigh-{s}-posterior", k * 11.2, 47.5) for s, k in (("left", -1), ("right", 1))),
+    ]  # fmt: skip
+    face = [at(z, 0.0, 0.0) for z in ("face", "forehead", "cheek-left", "cheek-right",
+            "periorbital-left", "periorbital-right", "perioral")] + [at("submental", 0.0, -13.4, 1.0, -1.0)]  # fmt: skip
+    scalp = [at(z, 0.0, 0.0) for z in ("scalp", "scalp-frontal", "scalp-vertex", "scalp-crown",
+             "scalp-temporal-left", "scalp-temporal-right")]  # fmt: skip
+    sil = [list(p) for p in body_silhouette()]
+    return {
+        "charts": [
+            {"id": "body-front", "title": "Body, front", "sides": ["head", "patient's left", "feet", "patient's right"], "silhouette": sil, "zones": front},
+            {"id": "body-back", "title": "Body, back", "sides": ["head", "patient's right", "feet", "patient's left"], "silhouette": sil, "zones": back},
+            {"id": "face", "title": "Face", "sides": ["hairline", "patient's left", "chin and under it", "patient's right"], "silhouette": None, "zones": face},
+            {"id": "scalp", "title": "Scalp from above", "sides": ["forehead", "right ear", "nape", "left ear"], "silhouette": [list(p) for p in head_from_above()], "zones": scalp},
+        ]
+    }
+
+
 def collection(version: int, features: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "version": version, "features": features}
 
@@ -615,6 +706,13 @@ def main() -> None:
     check(features)
     text = json.dumps(collection(2, features), indent=1) + "\n"
     path = OUT / "zones-v2.json"
+    if "--check" in sys.argv:
+        if path.read_text("utf-8") != text:
+            raise SystemExit(f"{path} is out of date: run python scripts/zone_outlines.py")
+    else:
+        path.write_text(text, "utf-8")
+    text = json.dumps(overview(), indent=1) + "\n"
+    path = OUT / "overview.json"
     if "--check" in sys.argv:
         if path.read_text("utf-8") != text:
             raise SystemExit(f"{path} is out of date: run python scripts/zone_outlines.py")
