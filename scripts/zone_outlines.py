@@ -2,9 +2,10 @@
 
 Version 1 (zones-v1.json) is the catalogue of simple shapes the first releases shipped
 (trapezoids, ellipses, rounded rectangles), written out once and frozen, so that maps
-planned on it draw on it for ever; this script never rewrites it. Version 2 is drawn from anatomical proportions: each outline is a closed
-centripetal Catmull-Rom curve through named control points (the landmarks on the
-outline), at the reference measurements, in the zone's frame. Every proportion used
+planned on it draw on it for ever; this script never rewrites it. Version 2 is drawn
+from anatomical proportions: each outline is a closed centripetal Catmull-Rom curve
+through named control points (the landmarks on the outline), at the reference
+measurements, in the zone's frame. Every proportion used
 here is listed with its source in docs/zones.md; no image was traced.
 
 Run: ``python scripts/zone_outlines.py`` (``--check`` compares with the files instead).
@@ -88,7 +89,9 @@ def feature(
     props: dict[str, Any] = {"zone": zone, "version": version}
     props["landmarks"] = [{"name": k, "x_cm": v[0], "y_cm": v[1]} for k, v in landmarks.items()]
     props["exclusions"] = exclusions or []
-    props["lines"] = [{"name": k, "points_cm": [list(p) for p in v]} for k, v in (lines or {}).items()]
+    props["lines"] = [
+        {"name": k, "points_cm": [list(p) for p in v]} for k, v in (lines or {}).items()
+    ]
     props["centre_cm"] = None if centre is None else list(centre)
     return {
         "type": "Feature",
@@ -305,7 +308,9 @@ def abdomen() -> dict[str, Any]:
         2,
         curve(mirror_half(half)),
         marks,
-        exclusions=[{"name": "umbilicus", "kind": "circle", "cx_cm": 0.0, "cy_cm": 0.0, "r_cm": 1.0}],
+        exclusions=[
+            {"name": "umbilicus", "kind": "circle", "cx_cm": 0.0, "cy_cm": 0.0, "r_cm": 1.0}
+        ],
         lines={
             "left costal margin": costal,
             "right costal margin": [(-x, y) for x, y in costal],
@@ -510,7 +515,10 @@ def scalp_zones() -> list[dict[str, Any]]:
         2,
         curve(mirror_half(half)),
         marks,
-        lines={"midline": [(0.0, 13.6), (0.0, -18.2)], "ear to ear over the vertex": [(-9.6, -2.6), (9.6, -2.6)]},
+        lines={
+            "midline": [(0.0, 13.6), (0.0, -18.2)],
+            "ear to ear over the vertex": [(-9.6, -2.6), (9.6, -2.6)],
+        },
     )
     front_marks = {
         "frontal hairline, midline": (0.0, 13.2),
@@ -541,8 +549,9 @@ def scalp_zones() -> list[dict[str, Any]]:
         "right edge of the crown": (6.4, -7.5),
     }
     crown_half = [
-        crown_marks["top of the crown, midline"], (3.9, -3.7), crown_marks["right edge of the crown"],
-        (5.4, -10.6), (2.8, -12.1), crown_marks["bottom of the crown, midline"],
+        crown_marks["top of the crown, midline"], (3.9, -3.7),
+        crown_marks["right edge of the crown"], (5.4, -10.6), (2.8, -12.1),
+        crown_marks["bottom of the crown, midline"],
     ]  # fmt: skip
     temple_marks = {
         "above the left ear": (-9.3, 0.2),
@@ -574,7 +583,9 @@ def narrowed(f: dict[str, Any], k: float) -> dict[str, Any]:
     props = f["properties"]
     ring = [(round(x * k, 3), y) for x, y in f["geometry"]["coordinates"][0][:-1]]
     marks = {m["name"]: (round(m["x_cm"] * k, 3), m["y_cm"]) for m in props["landmarks"]}
-    lines = {ln["name"]: [(round(x * k, 3), y) for x, y in ln["points_cm"]] for ln in props["lines"]}
+    lines = {
+        ln["name"]: [(round(x * k, 3), y) for x, y in ln["points_cm"]] for ln in props["lines"]
+    }
     return feature(props["zone"], props["version"], ring, marks, props["exclusions"], lines)
 
 
@@ -619,11 +630,9 @@ def body_silhouette() -> list[Pt]:
 
 def head_from_above() -> list[Pt]:
     """The head seen from above, nose to the top, for the scalp chart (its frame's cm)."""
-    return curve(
-        mirror_half([(0.0, 16.8), (4.5, 15.6), (8.9, 11.0), (10.8, 3.0), (12.2, -2.6),
-                     (10.6, -11.0), (7.0, -17.0), (0.0, -19.6)]),  # fmt: skip
-        4,
-    )
+    half = [(0.0, 16.8), (4.5, 15.6), (8.9, 11.0), (10.8, 3.0), (12.2, -2.6),
+            (10.6, -11.0), (7.0, -17.0), (0.0, -19.6)]  # fmt: skip
+    return curve(mirror_half(half), 4)
 
 
 SHORT = {
@@ -655,34 +664,68 @@ def overview() -> dict[str, Any]:
         return {"zone": zone, "label": short_label(zone), "origin_cm": [x, y], "scale": [kx, ky]}
 
     edge = 0.3  # an aspect seen edge-on
+
+    def pair(base: str, x: float, y: float, kx: float = 1.0, ky: float = 1.0, left: int = 1):
+        """A zone of each side; ``left``: +1 when the patient's left is on the right."""
+        return [
+            at(base.format(side=s), k * left * x, y, kx, ky)
+            for s, k in (("left", 1), ("right", -1))
+        ]
+
     front = [
         at("face", 0.0, 160.5, 0.5, 0.5),
         at("neck", 0.0, 139.6, 0.6, 0.45),
         at("decollete", 0.0, 139.0, 0.85, 0.85),
         at("abdomen", 0.0, 103.0, 0.8, 0.95),
-        *(at(f"flank-{s}", k * 15.2, 104.0, 0.3, 0.9) for s, k in (("left", 1), ("right", -1))),
-        *(at(f"hip-{s}", k * 19.4, 88.5, 0.28, 0.75) for s, k in (("left", 1), ("right", -1))),
-        *(at(f"thigh-{s}-anterior", k * 11.2, 47.5) for s, k in (("left", 1), ("right", -1))),
-        *(at(f"thigh-{s}-lateral", k * 19.6, 47.5, edge, 0.9) for s, k in (("left", 1), ("right", -1))),
-        *(at(f"thigh-{s}-medial", k * 2.6, 47.5, edge, 0.95) for s, k in (("left", 1), ("right", -1))),
-    ]  # fmt: skip
+        *pair("flank-{side}", 15.2, 104.0, 0.3, 0.9),
+        *pair("hip-{side}", 19.4, 88.5, 0.28, 0.75),
+        *pair("thigh-{side}-anterior", 11.2, 47.5),
+        *pair("thigh-{side}-lateral", 19.6, 47.5, edge, 0.9),
+        *pair("thigh-{side}-medial", 2.6, 47.5, edge, 0.95),
+    ]
     back = [
-        *(at(f"arm-{s}-posterior", k * 22.0, 104.0, 0.55, 1.0) for s, k in (("left", -1), ("right", 1))),
-        *(at(f"flank-{s}", k * 15.2, 104.0, 0.3, 0.9) for s, k in (("left", -1), ("right", 1))),
-        *(at(f"buttock-{s}", k * 9.2, 79.0, 0.85, 0.85) for s, k in (("left", -1), ("right", 1))),
-        *(at(f"thigh-{s}-posterior", k * 11.2, 47.5) for s, k in (("left", -1), ("right", 1))),
-    ]  # fmt: skip
-    face = [at(z, 0.0, 0.0) for z in ("face", "forehead", "cheek-left", "cheek-right",
-            "periorbital-left", "periorbital-right", "perioral")] + [at("submental", 0.0, -13.4, 1.0, -1.0)]  # fmt: skip
-    scalp = [at(z, 0.0, 0.0) for z in ("scalp", "scalp-frontal", "scalp-vertex", "scalp-crown",
-             "scalp-temporal-left", "scalp-temporal-right")]  # fmt: skip
+        *pair("arm-{side}-posterior", 22.0, 104.0, 0.55, 1.0, left=-1),
+        *pair("flank-{side}", 15.2, 104.0, 0.3, 0.9, left=-1),
+        *pair("buttock-{side}", 9.2, 79.0, 0.85, 0.85, left=-1),
+        *pair("thigh-{side}-posterior", 11.2, 47.5, left=-1),
+    ]
+    face_ids = ("face", "forehead", "cheek-left", "cheek-right", "periorbital-left",
+                "periorbital-right", "perioral")  # fmt: skip
+    face = [at(z, 0.0, 0.0) for z in face_ids] + [at("submental", 0.0, -13.4, 1.0, -1.0)]
+    scalp_ids = ("scalp", "scalp-frontal", "scalp-vertex", "scalp-crown", "scalp-temporal-left",
+                 "scalp-temporal-right")  # fmt: skip
+    scalp = [at(z, 0.0, 0.0) for z in scalp_ids]
     sil = [list(p) for p in body_silhouette()]
     return {
         "charts": [
-            {"id": "body-front", "title": "Body, front", "sides": ["head", "patient's left", "feet", "patient's right"], "silhouette": sil, "zones": front},
-            {"id": "body-back", "title": "Body, back", "sides": ["head", "patient's right", "feet", "patient's left"], "silhouette": sil, "zones": back},
-            {"id": "face", "title": "Face", "sides": ["hairline", "patient's left", "chin and under it", "patient's right"], "silhouette": None, "zones": face},
-            {"id": "scalp", "title": "Scalp from above", "sides": ["forehead", "right ear", "nape", "left ear"], "silhouette": [list(p) for p in head_from_above()], "zones": scalp},
+            {
+                "id": "body-front",
+                "title": "Body, front",
+                "sides": ["head", "patient's left", "feet", "patient's right"],
+                "silhouette": sil,
+                "zones": front,
+            },
+            {
+                "id": "body-back",
+                "title": "Body, back",
+                "sides": ["head", "patient's right", "feet", "patient's left"],
+                "silhouette": sil,
+                "zones": back,
+            },
+            {
+                "id": "face",
+                "title": "Face",
+                "sides": ["hairline", "patient's left", "chin and under it", "patient's right"],
+                "silhouette": None,
+                "zones": face,
+            },
+            {
+                "id": "scalp",
+                "title": "Scalp from above",
+                "sides": ["forehead", "right ear", "nape", "left ear"],
+                "silhouette": [list(p) for p in head_from_above()],
+                "zones": scalp,
+            },
         ]
     }
 

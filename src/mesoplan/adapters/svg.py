@@ -3,8 +3,10 @@
 The SVG's user unit is the centimetre (``width="…cm"`` with a matching viewBox), so a
 printed chart is real size. Each zone gets a panel in its own frame (y up), with a 1 cm
 grid, a 5 cm scale bar, the frame's origin, the outline, exclusions (with their margins,
-dashed), the zone's guide lines and landmarks, and the treatment patch; points are circles sized by volume and coloured by
-depth on a fixed scale (the same colour means the same depth on every chart).
+dashed), the zone's guide lines and landmarks, and the treatment patch; points are
+circles sized by volume and coloured by depth on a fixed scale (the same colour means
+the same depth on every chart). Overview charts (body, face, scalp) place the zones'
+outlines on one picture, each zone a labelled link.
 """
 
 from __future__ import annotations
@@ -347,7 +349,8 @@ def zone_to_svg(zone: Zone) -> str:
     return _document(max(p.width, 24.0), p.height + TITLE_BAND + 1.2, title, body)
 
 
-OVERVIEW_WIDTH_PX = {"body-front": 300.0, "body-back": 300.0, "face": 300.0, "scalp": 260.0}
+OVERVIEW_HEIGHT_PX = {"body-front": 540.0, "body-back": 540.0, "face": 300.0, "scalp": 300.0}
+"""An overview chart's height on screen (its width follows), unless the caller sets it."""
 
 
 def overview_to_svg(
@@ -355,7 +358,7 @@ def overview_to_svg(
     zones: Mapping[str, Zone],
     href_of: Callable[[str], str] | None = None,
     chosen: Collection[str] = (),
-    width_px: float | None = None,
+    height_px: float | None = None,
 ) -> str:
     """An overview chart (body front or back, face, scalp): the zones' outlines placed on
     it, each a labelled target (an ``<a>`` when ``href_of`` gives links); ``chosen``
@@ -367,15 +370,16 @@ def overview_to_svg(
     x0, y1 = min(xs) - pad, max(ys) + pad
     w, h = max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + 2 * pad
     font = round(h / 55, 3)
-    width = width_px or OVERVIEW_WIDTH_PX.get(chart.id, 300.0)
+    height = height_px or OVERVIEW_HEIGHT_PX.get(chart.id, 300.0)
 
     def ring(points: Sequence[Point]) -> str:
         return " ".join(f"{_f(x - x0)},{_f(y1 - y)}" for x, y in points)
 
     body = [
-        f"<svg xmlns='http://www.w3.org/2000/svg' class='overview' data-chart={quoteattr(chart.id)} "
-        f"role='group' aria-label={quoteattr(chart.title)} width='{_f(width)}' "
-        f"height='{_f(width * h / w)}' viewBox='0 0 {_f(w)} {_f(h)}'>",
+        "<svg xmlns='http://www.w3.org/2000/svg' class='overview' "
+        f"data-chart={quoteattr(chart.id)} "
+        f"role='group' aria-label={quoteattr(chart.title)} width='{_f(height * w / h)}' "
+        f"height='{_f(height)}' viewBox='0 0 {_f(w)} {_f(h)}'>",
         f"<title>{escape(chart.title)}</title>",
     ]
     if chart.silhouette:

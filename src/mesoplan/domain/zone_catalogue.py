@@ -158,6 +158,8 @@ FACE_FRAME = Frame(
     y_axis="centimetres up, along the skin",
     sides=("hairline", "patient's left", "chin", "patient's right"),
 )
+
+
 def _face_zone(zid: str, title: str, side: str | None = None) -> Zone:
     return Zone(
         id=zid,

@@ -101,6 +101,7 @@ def place_zones(chart: OverviewChart, zones: Mapping[str, Zone]) -> list[PlacedZ
     for i, ((p, zone), ring) in enumerate(zip(placed, rings, strict=True)):
         shape = Polygon(ring)
         later = [Polygon(r) for r in rings[i + 1 :]]
+        later += [Polygon(p.place(e.shape.ring())) for e in zone.exclusions]
         free = shape.difference(unary_union(later)) if later else shape
         if free.geom_type == "MultiPolygon":
             free = max(free.geoms, key=lambda g: g.area)

@@ -135,7 +135,9 @@ def _text(zone: Zone) -> list[str]:
         f"  SNOMED CT body site: {code}",
         f"  skin table: {zone.skin_site}",
         "  built-in exclusions: " + (", ".join(e.name for e in zone.exclusions) or "none"),
-        f"  landmarks ({len(zone.landmarks)}, x cm, y cm):" if zone.landmarks else "  landmarks: none",
+        f"  landmarks ({len(zone.landmarks)}, x cm, y cm):"
+        if zone.landmarks
+        else "  landmarks: none",
     ]
     lines += [f"    {m.name}: {m.x_cm:.2f}, {m.y_cm:.2f}" for m in zone.landmarks]
     return lines

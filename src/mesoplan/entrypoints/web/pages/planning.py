@@ -3,7 +3,6 @@ adjustments within the protocol's bounds, screening, approval."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
@@ -29,23 +28,40 @@ JavaScript, and exclusions work without it."""
 PageDep = Annotated[Page, Depends(current_page)]
 
 
-def _pickers(protocol: Protocol, chosen: list[str]) -> list[dict[str, Any]]:
-    """The zones the protocol covers, one drawing per chart (frame), grouped by region."""
+def _pickers(patient_id: int, protocol: Protocol, f: PlanForm) -> list[dict[str, Any]]:
+    """The overview charts (body front and back, face, scalp) with the zones the protocol
+    covers: each zone a link that adds or removes it (with JavaScript, a click ticks its
+    checkbox instead). A zone's checkbox is listed under the first chart that shows it."""
+    from ....adapters.svg import overview_to_svg
     from ....domain.anatomy import zone_catalogue
+    from ....domain.zone_overview import overview_charts
 
     groups = {g for rule in protocol.area_rules for g in rule.groups}
-    frames: dict[str, list[Any]] = defaultdict(list)
-    for z in zone_catalogue().values():
-        if z.group in groups:
-            frames[z.frame.id].append(z)
-    return [
-        {
-            "frame": frame,
-            "svg": chart.picker_frame([(z.id, z.title, z.outline_cm) for z in zones]),
-            "zones": [{"id": z.id, "title": z.title, "checked": z.id in chosen} for z in zones],
-        }
-        for frame, zones in frames.items()
-    ]
+    covered = {z.id: z for z in zone_catalogue().values() if z.group in groups}
+    base = f"{PREFIX}/patients/{patient_id}/courses/new?"
+    listed: set[str] = set()
+    out = []
+    for chart_ in overview_charts().values():
+        zones = {zid: covered[zid] for zid in chart_.zone_ids() if zid in covered}
+        if not zones:
+            continue
+        svg = overview_to_svg(
+            chart_, zones, href_of=lambda z: base + f.toggled("zone", z) + "#zones",
+            chosen=set(f.zones),
+        )  # fmt: skip
+        boxes = [z for zid, z in zones.items() if zid not in listed]
+        listed.update(z.id for z in boxes)
+        out.append(
+            {
+                "frame": chart_.id,
+                "title": chart_.title,
+                "svg": svg,
+                "zones": [
+                    {"id": z.id, "title": z.title, "checked": z.id in f.zones} for z in boxes
+                ],
+            }
+        )
+    return out
 
 
 def _schedule(protocol: Protocol, f: PlanForm, page: Page) -> dict[str, Any]:
@@ -65,7 +81,7 @@ def _plan_context(page: Page, patient_id: int, f: PlanForm) -> dict[str, Any]:
     ctx: dict[str, Any] = {"plan": None, "plan_error": None}
     protocol = find_protocol(page, f.protocol)
     ctx["protocol"] = protocol
-    ctx["pickers"] = _pickers(protocol, f.zones)
+    ctx["pickers"] = _pickers(patient_id, protocol, f)
     if not f.zones:
         return ctx
     ctx["measure_fields"] = measurement_fields(f.zones, f.measurements)
