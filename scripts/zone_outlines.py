@@ -680,13 +680,13 @@ def overview() -> dict[str, Any]:
         *pair("flank-{side}", 15.2, 104.0, 0.3, 0.9),
         *pair("hip-{side}", 19.4, 88.5, 0.28, 0.75),
         *pair("thigh-{side}-anterior", 11.2, 47.5),
-        *pair("thigh-{side}-lateral", 19.6, 47.5, edge, 0.9),
+        *pair("thigh-{side}-lateral", 20.5, 47.5, edge, 0.9),
         *pair("thigh-{side}-medial", 2.6, 47.5, edge, 0.95),
     ]
     back = [
         *pair("arm-{side}-posterior", 22.0, 104.0, 0.55, 1.0, left=-1),
         *pair("flank-{side}", 15.2, 104.0, 0.3, 0.9, left=-1),
-        *pair("buttock-{side}", 9.2, 79.0, 0.85, 0.85, left=-1),
+        *pair("buttock-{side}", 9.2, 83.0, 0.85, 0.85, left=-1),
         *pair("thigh-{side}-posterior", 11.2, 47.5, left=-1),
     ]
     face_ids = ("face", "forehead", "cheek-left", "cheek-right", "periorbital-left",
