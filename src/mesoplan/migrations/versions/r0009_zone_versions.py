@@ -20,10 +20,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("course") as batch:
-        batch.add_column(
-            sa.Column("zone_versions", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
-        )
+    # A plain ADD COLUMN (no table rebuild: SQLite would have to drop a table that
+    # sessions refer to); the constant default fills the rows already there.
+    op.add_column(
+        "course",
+        sa.Column("zone_versions", sa.JSON(), nullable=False, server_default=sa.text("'{}'")),
+    )
     course = sa.table(
         "course",
         sa.column("id", sa.Integer()),
@@ -41,5 +43,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("course") as batch:
-        batch.drop_column("zone_versions")
+    op.drop_column("course", "zone_versions")
