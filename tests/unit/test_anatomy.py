@@ -87,10 +87,12 @@ def test_snomed_codes_come_from_the_clinical_notes() -> None:
     assert "neck" not in codes  # no code in §10
 
 
+EYES = {"right eye", "left eye"}
+
+
 @pytest.mark.parametrize(
-    ("version", "names"),
-    [(1, {"right eye", "left eye", "lips", "nostrils"}), (2, {"right eye", "left eye", "lips", "nose"})],
-)  # fmt: skip
+    ("version", "names"), [(1, {*EYES, "lips", "nostrils"}), (2, {*EYES, "lips", "nose"})]
+)
 def test_face_has_builtin_exclusions_for_eyes_nose_and_lips(version: int, names: set[str]) -> None:
     face = get_zone("face", version)
     assert {e.name for e in face.exclusions} == names
