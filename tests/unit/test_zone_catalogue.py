@@ -131,8 +131,9 @@ def test_zone_versions_by_name_and_the_newest_by_default() -> None:
     assert get_zone("face@1").outline_cm != get_zone("face@2").outline_cm
     with pytest.raises(PlanningError, match="has no version 9; versions: 1, 2"):
         get_zone("face@9")
-    with pytest.raises(PlanningError, match="is a whole number"):
-        get_zone("face@x")
+    for bad in ("face@x", "face@", "face@1234567", "face@-1"):
+        with pytest.raises(PlanningError, match="after @ comes a version number"):
+            get_zone(bad)
     with pytest.raises(PlanningError, match="unknown zone 'fase@1'"):
         get_zone("fase@1")
 

@@ -242,16 +242,18 @@ def get_zone(zone_id: str, version: int | None = None) -> Zone:
     newest when neither does). An unknown id or version names the valid ones."""
     from .zone_catalogue import zone_versions
 
-    name, _, pinned = zone_id.partition("@")
+    name, at, pinned = zone_id.partition("@")
     zones = zone_catalogue()
     if name not in zones:
         raise PlanningError(
             f"unknown zone {zone_id!r}; valid zones: {', '.join(zones)} "
             "(or a GeoJSON file of a custom zone)"
         )
-    if pinned:
-        if not pinned.isdigit() or len(pinned) > 6:
-            raise PlanningError(f"zone {zone_id!r}: the version after @ is a whole number")
+    if at:
+        if not (pinned.isascii() and pinned.isdigit()) or len(pinned) > 6:
+            raise PlanningError(
+                f"zone {zone_id!r}: after @ comes a version number (1 to 6 digits)"
+            )
         version = int(pinned)
     if version is None:
         return zones[name]
