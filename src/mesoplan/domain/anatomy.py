@@ -251,9 +251,7 @@ def get_zone(zone_id: str, version: int | None = None) -> Zone:
         )
     if at:
         if not (pinned.isascii() and pinned.isdigit()) or len(pinned) > 6:
-            raise PlanningError(
-                f"zone {zone_id!r}: after @ comes a version number (1 to 6 digits)"
-            )
+            raise PlanningError(f"zone {zone_id!r}: after @ comes a version number (1 to 6 digits)")
         version = int(pinned)
     if version is None:
         return zones[name]
