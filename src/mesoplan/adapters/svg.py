@@ -359,10 +359,13 @@ def overview_to_svg(
     href_of: Callable[[str], str] | None = None,
     chosen: Collection[str] = (),
     height_px: float | None = None,
+    beside: bool = False,
 ) -> str:
     """An overview chart (body front or back, face, scalp): the zones' outlines placed on
     it, each a labelled target (an ``<a>`` when ``href_of`` gives links); ``chosen``
-    zones are filled. ``zones``: the zones to draw, by id, at the versions to draw."""
+    zones are filled. ``zones``: the zones to draw, by id, at the versions to draw.
+    ``beside``: the chart stands beside controls that do the same (checkboxes), so it is
+    hidden from assistive technology and its links are left out of the tab order."""
     placed = place_zones(chart, zones)
     every = [pt for z in placed for pt in z.outline] + list(chart.silhouette or ())
     xs, ys = [p[0] for p in every], [p[1] for p in every]
@@ -375,10 +378,11 @@ def overview_to_svg(
     def ring(points: Sequence[Point]) -> str:
         return " ".join(f"{_f(x - x0)},{_f(y1 - y)}" for x, y in points)
 
+    role = "aria-hidden='true'" if beside else f"role='group' aria-label={quoteattr(chart.title)}"
     body = [
         "<svg xmlns='http://www.w3.org/2000/svg' class='overview' "
         f"data-chart={quoteattr(chart.id)} "
-        f"role='group' aria-label={quoteattr(chart.title)} width='{_f(height * w / h)}' "
+        f"{role} width='{_f(height * w / h)}' "
         f"height='{_f(height)}' viewBox='0 0 {_f(w)} {_f(h)}'>",
         f"<title>{escape(chart.title)}</title>",
     ]
@@ -405,9 +409,10 @@ def overview_to_svg(
         if href_of is None:
             body.append(f"<g class='overview-target'>{inner}</g>")
         else:
+            named = "tabindex='-1'" if beside else f"aria-label={quoteattr(name)}"
             body.append(
                 f"<a class='overview-target' href={quoteattr(href_of(z.zone.id))} "
-                f"aria-label={quoteattr(name)}>{inner}</a>"
+                f"{named}>{inner}</a>"
             )
     body += _overview_exclusions(placed, ring, font)
     body.append("</svg>")

@@ -31,7 +31,9 @@ PageDep = Annotated[Page, Depends(current_page)]
 def _pickers(patient_id: int, protocol: Protocol, f: PlanForm) -> list[dict[str, Any]]:
     """The overview charts (body front and back, face, scalp) with the zones the protocol
     covers: each zone a link that adds or removes it (with JavaScript, a click ticks its
-    checkbox instead). A zone's checkbox is listed under the first chart that shows it."""
+    checkbox instead). The checkboxes are the accessible control (the charts are hidden
+    from assistive technology); a zone's checkbox is listed under the first chart that
+    shows it."""
     from ....adapters.svg import overview_to_svg
     from ....domain.anatomy import zone_catalogue
     from ....domain.zone_overview import overview_charts
@@ -46,8 +48,8 @@ def _pickers(patient_id: int, protocol: Protocol, f: PlanForm) -> list[dict[str,
         if not zones:
             continue
         svg = overview_to_svg(
-            chart_, zones, href_of=lambda z: base + f.toggled("zone", z) + "#zones",
-            chosen=set(f.zones),
+            chart_, zones, href_of=lambda z: base + _toggled(f, z) + "#zones",
+            chosen=set(f.zones), beside=True,
         )  # fmt: skip
         boxes = [z for zid, z in zones.items() if zid not in listed]
         listed.update(z.id for z in boxes)
@@ -62,6 +64,13 @@ def _pickers(patient_id: int, protocol: Protocol, f: PlanForm) -> list[dict[str,
             }
         )
     return out
+
+
+def _toggled(f: PlanForm, zone: str) -> str:
+    """The form's query with ``zone`` added, or taken off when it is chosen."""
+    zones = [z for z in f.zones if z != zone] if zone in f.zones else [*f.zones, zone]
+    items = [(k, v) for k, v in f.items() if k != "zone"]
+    return urlencode(items[:1] + [("zone", z) for z in zones] + items[1:])
 
 
 def _schedule(protocol: Protocol, f: PlanForm, page: Page) -> dict[str, Any]:
