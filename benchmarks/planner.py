@@ -96,7 +96,7 @@ def dense_face() -> None:
     ratio = plan_s / floor_s
     print(
         f"whole face at {spacing} cm: plan {plan_s * 1e3:.1f} ms for {the_plan.point_count} "
-        f"points (eyes, nostrils and lips excluded); raw floor {floor_s * 1e3:.1f} ms for "
+        f"points (eyes, nose and lips excluded); raw floor {floor_s * 1e3:.1f} ms for "
         f"{raw_floor(outline, spacing)} points"
     )
     print(
