@@ -103,7 +103,7 @@ def dense_face() -> None:
     zone = the_plan.zones[0]
     print(
         f"whole face at {spacing} cm: plan {plan_s * 1e3:.1f} ms for {zone.lattice_count} "
-        f"lattice points (eyes, nostrils and lips excluded), {the_plan.point_count} kept by "
+        f"lattice points (eyes, nose and lips excluded), {the_plan.point_count} kept by "
         f"the budget; raw floor {floor_s * 1e3:.1f} ms for {raw_floor(outline, spacing)} points"
     )
     print(

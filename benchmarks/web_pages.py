@@ -4,7 +4,7 @@ bare route of the same app that returns a small HTML page (the cost of routing, 
 session cookie check aside).
 
 Prints p50 and p99 in milliseconds per page over --runs requests, and the ratio of p50 to
-the baseline's p50. The dense page is the face plan (1,873 points, each a link).
+the baseline's p50. The dense page is the face plan (1,771 points, each a link).
 
     python benchmarks/web_pages.py [--runs 30]
 """
@@ -34,7 +34,7 @@ PAGES = {
     "outcome plot (SVG)": "/app/patients/1/outcomes.svg",
     "cellulite plan": "/app/patients/1/courses/new?protocol=cellulite&zone=thigh-left-lateral"
     "&zone=thigh-right-lateral",
-    "face plan (1873 points)": "/app/patients/2/courses/new?protocol=face&zone=face",
+    "face plan (1771 points)": "/app/patients/2/courses/new?protocol=face&zone=face",
     "session map": "/app/sessions/1",
     "chart a session": "/app/courses/1/sessions/new",
     "stock": "/app/stock",

@@ -58,7 +58,7 @@ def test_face_and_hair_stay_inside_the_article_ranges(mesoplan: Run) -> None:
     z = face["zones"][0]
     assert 0.1 <= z["spacing_cm"] <= 1.0 and 0.2 <= z["depth_mm"] <= 0.6
     assert (face["totals"]["point_count"], face["totals"]["volume_ml"]) == (1873, 2.9968)
-    assert {e["name"] for e in z["exclusions"]} >= {"left eye", "right eye", "lips", "nostrils"}
+    assert {e["name"] for e in z["exclusions"]} >= {"left eye", "right eye", "lips", "nose"}
     hair = plan_json(mesoplan, "--protocol", "hair", "--zone", "scalp", "--spacing-cm", "1")
     z = hair["zones"][0]
     assert z["spacing_cm"] == 1.0 and 0.5 <= z["depth_mm"] <= 0.6
@@ -192,13 +192,27 @@ def test_zones_list_and_show(mesoplan: Run) -> None:
         "zones", "show", "thigh-left-lateral", *measure, "--format", "json", check=True
     )
     data = json.loads(shown.stdout)
-    assert data["scale"] == [1.2, 1.0] and data["area_cm2"] == pytest.approx(546.0)
+    assert data["scale"] == [1.2, 1.0] and data["area_cm2"] == pytest.approx(579.91, abs=0.01)
+    assert (data["version"], data["versions"]) == (2, [1, 2])
+    trochanter = next(m for m in data["landmarks"] if m["name"] == "greater trochanter")
+    assert (trochanter["x_cm"], trochanter["y_cm"]) == (0.0, 38.0)  # x scaled, y not
+    old = json.loads(
+        mesoplan("zones", "show", "thigh-left-lateral@1", *measure, "--format", "json").stdout
+    )
+    assert old["version"] == 1 and old["area_cm2"] == pytest.approx(546.0)
+    assert old["landmarks"] == [] and len(old["outline_cm"]) == 4
     svg = mesoplan("zones", "show", "face", "--format", "svg", check=True).stdout
-    assert ET.fromstring(svg.encode()).tag.endswith("svg")
+    root = ET.fromstring(svg.encode())
+    assert root.tag.endswith("svg")
+    marks = [e for e in root.iter() if e.get("class") == "landmark"]
+    assert len(marks) == 8 and {"nasion", "subnasale"} <= {e.get("data-name") for e in marks}
     text = mesoplan("zones", "show", "scalp", check=True).stdout
-    assert "origin: the vertex" in text
+    assert "origin: the vertex" in text and "version: 2 (versions: 1, 2)" in text
+    assert "    crown (whorl): 0.00, -6.50" in text
     bad = mesoplan("zones", "show", "elbow")
     assert bad.returncode == 2 and "valid zones:" in bad.stderr
+    missing = mesoplan("zones", "show", "face@3")
+    assert missing.returncode == 2 and "has no version 3; versions: 1, 2" in missing.stderr
 
 
 def test_demo_plans(mesoplan: Run, tmp_path: Path) -> None:

@@ -267,3 +267,36 @@ def test_a_signed_session_is_co_signed_and_amended_never_re_charted(site: Site) 
     assert site.client.post(f"{session_url}/addenda", data=note).status_code == 303
     page = site.client.get(session_url).text
     assert f"co-signed by md-{DR}" in page and "mild redness, settling" in page
+
+
+def test_zones_are_chosen_on_the_overview_charts_without_javascript(site: Site) -> None:
+    import html as html_lib
+
+    csrf = log_in(site)
+    pid = _patient(site, csrf)
+    page = site.client.get(f"/app/patients/{pid}/courses/new?protocol=cellulite@1.0.0").text
+    charts = re.findall(r'data-chart="([a-z-]+)"', page)
+    assert charts == ["body-front", "body-back"]  # the cellulite protocol's zones are there
+    links = dict(
+        (m[2], html_lib.unescape(m[1]))
+        for m in re.finditer(
+            r"<a class='overview-target' href=\"([^\"]+)\" tabindex='-1'><title>[^<]*</title>"
+            r"<polygon class='overview-zone' data-zone=\"([a-z-]+)\"",
+            page,
+        )
+    )
+    assert "thigh-left-lateral" in links and "abdomen" in links and "face" not in links
+    assert "<script" not in page.split("<main", 1)[-1].split("</main>", 1)[0]
+    assert " onclick=" not in page
+    chosen = site.client.get(links["thigh-left-lateral"].split("#", 1)[0]).text
+    assert re.search(
+        r'id="zone-thigh-left-lateral" [^>]*value="thigh-left-lateral" checked', chosen
+    )
+    assert "class='overview-zone on' data-zone=\"thigh-left-lateral\"" in chosen
+    # the chosen zone's link now takes it off again
+    again = re.search(
+        r"<a class='overview-target' href=\"([^\"]+)\" tabindex='-1'><title>Left thigh, lateral "
+        r"aspect \(chosen\)",
+        chosen,
+    )
+    assert again is not None and "zone=thigh-left-lateral" not in html_lib.unescape(again[1])

@@ -87,10 +87,15 @@ def test_snomed_codes_come_from_the_clinical_notes() -> None:
     assert "neck" not in codes  # no code in §10
 
 
-def test_face_has_builtin_exclusions_for_eyes_lips_and_nostrils() -> None:
-    face = ZONES["face"]
-    names = {e.name for e in face.exclusions}
-    assert {"right eye", "left eye", "lips", "nostrils"} <= names
+EYES = {"right eye", "left eye"}
+
+
+@pytest.mark.parametrize(
+    ("version", "names"), [(1, {*EYES, "lips", "nostrils"}), (2, {*EYES, "lips", "nose"})]
+)
+def test_face_has_builtin_exclusions_for_eyes_nose_and_lips(version: int, names: set[str]) -> None:
+    face = get_zone("face", version)
+    assert {e.name for e in face.exclusions} == names
     outline = Polygon(face.outline_cm)
     for e in face.exclusions:
         assert e.builtin and outline.contains(e.shape.geometry())
@@ -112,9 +117,13 @@ def test_scaling_stretches_about_the_origin() -> None:
     big = ref.scaled_to({"thigh_circumference_cm": 63.6, "thigh_length_cm": 36})
     assert big.scale == pytest.approx((1.2, 1.0))
     assert big.area_cm2 == pytest.approx(ref.area_cm2 * 1.2)
-    assert big.outline_cm[0][1] == 0.0  # the landmark stays put
-    face = get_zone("face").scaled_to({"face_width_cm": 15.4})
-    assert face.exclusions[1].shape.cx_cm == pytest.approx(3.2 * 1.1)  # type: ignore[union-attr]
+    for (x, y), (bx, by) in zip(ref.outline_cm, big.outline_cm, strict=True):
+        assert (bx, by) == pytest.approx((x * 1.2, y))  # the origin stays put
+    old = get_zone("thigh-left-lateral@1").scaled_to({"thigh_circumference_cm": 63.6})
+    assert old.outline_cm[0] == pytest.approx((-38 / 8 * 1.2, 0.0))
+    eye = get_zone("periorbital-left").scaled_to({"face_width_cm": 15.4})
+    pupil = next(m for m in eye.landmarks if m.name == "left pupil")
+    assert (pupil.x_cm, pupil.y_cm) == pytest.approx((3.2 * 1.1, 0.0))
 
 
 @given(

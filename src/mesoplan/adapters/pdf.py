@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..domain.anatomy import Zone
 from ..domain.protocol import Protocol
-from .pdf_layout import DocumentHeader, build, maps, styles, table, zone_drawing
+from .pdf_layout import DocumentHeader, build, maps, overviews, styles, table, zone_drawing
 from .pdf_text import markup
 
 __all__ = [
@@ -70,9 +71,14 @@ def _calendar_table(schedule: Mapping[str, Any]) -> Any:
 
 
 def course_plan_pdf(
-    header: DocumentHeader, plan: Mapping[str, Any], schedule: Mapping[str, Any]
+    header: DocumentHeader,
+    plan: Mapping[str, Any],
+    schedule: Mapping[str, Any],
+    zones: Mapping[str, Zone] | None = None,
 ) -> bytes:
-    """The course plan: protocol, zones with their choices, maps and the dated sessions."""
+    """The course plan: protocol, zones with their choices, where the zones are on the
+    body (overview charts of ``zones``: the plan's zones at the catalogue versions it was
+    planned on), maps and the dated sessions."""
     proto, totals = plan.get("protocol", {}), plan.get("totals", {})
     story: list[Any] = [
         _p(header.title, "Title"),
@@ -83,6 +89,11 @@ def course_plan_pdf(
         _gap(6),
         _zones_table(plan),
         _gap(8),
+    ]
+    overview = overviews(zones) if zones else None
+    if overview is not None:
+        story += [_p("Zones on the body", "Heading2"), overview, _gap(6)]
+    story += [
         _p("Injection map", "Heading2"),
         maps(plan, None),
         _p("Calendar", "Heading2"),

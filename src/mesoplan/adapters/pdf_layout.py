@@ -5,11 +5,13 @@ injection maps as vector drawings (reportlab). Every text is set through
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from ..domain.anatomy import Zone
+from ..domain.zone_overview import OverviewChart, place_zones
 from .pdf_text import markup, plain
 
 STATUS_RGB = {
@@ -185,3 +187,65 @@ def maps(plan: Mapping[str, Any], statuses: Mapping[str, Mapping[str, Any]] | No
         cells.append(zone_drawing(z, pts))
     rows = [cells[i : i + 3] for i in range(0, len(cells), 3)] or [[""]]
     return Table(rows, hAlign="LEFT")
+
+
+OVERVIEW_HEIGHT_PT = 200.0
+
+
+def overview_drawing(
+    chart: OverviewChart, zones: Mapping[str, Zone], chosen: Collection[str]
+) -> Any:
+    """An overview chart as a reportlab Drawing: the silhouette, the zones placed on it
+    (``chosen`` ones filled) and their labels."""
+    from reportlab.graphics.shapes import Drawing, Polygon, String
+    from reportlab.lib import colors
+
+    placed = place_zones(chart, zones)
+    every = [p for z in placed for p in z.outline] + list(chart.silhouette or ())
+    x0, y0 = min(p[0] for p in every), min(p[1] for p in every)
+    w = (max(p[0] for p in every) - x0) or 1.0
+    h = (max(p[1] for p in every) - y0) or 1.0
+    k, pad = OVERVIEW_HEIGHT_PT / h, 4.0
+    d = Drawing(w * k + 2 * pad, h * k + 2 * pad + 12)
+
+    def flat(points: Sequence[tuple[float, float]]) -> list[float]:
+        return [c for x, y in points for c in (pad + (x - x0) * k, pad + (y - y0) * k)]
+
+    if chart.silhouette:
+        d.add(Polygon(flat(chart.silhouette), fillColor=colors.Color(0.95, 0.92, 0.89),
+                      strokeColor=colors.Color(0.63, 0.53, 0.5), strokeWidth=0.5))  # fmt: skip
+    for z in placed:
+        on = z.zone.id in chosen
+        fill = colors.Color(0.61, 0.75, 0.91) if on else colors.Color(0.98, 0.93, 0.9)
+        d.add(Polygon(flat(z.outline), fillColor=fill, strokeColor=colors.Color(0.36, 0.25, 0.22),
+                      strokeWidth=1.0 if on else 0.4))  # fmt: skip
+    for z in placed:
+        if z.zone.id in chosen:
+            x, y = pad + (z.label_at[0] - x0) * k, pad + (z.label_at[1] - y0) * k
+            d.add(String(x, y - 2, z.label, fontName="Helvetica", fontSize=6, textAnchor="middle"))
+    d.add(String(pad, h * k + 2 * pad + 2, chart.title, fontName="Helvetica-Bold", fontSize=7.5))
+    return d
+
+
+def overviews(zones: Mapping[str, Zone]) -> Any:
+    """The overview charts that show any of ``zones`` (the plan's, at their versions),
+    side by side; the chart's other zones are drawn at the same catalogue version when
+    they have it, for context."""
+    from reportlab.platypus import Table
+
+    from ..domain.anatomy import get_zone
+    from ..domain.zone_catalogue import zone_versions
+    from ..domain.zone_overview import overview_charts
+
+    version = max((z.version for z in zones.values()), default=1)
+    cells = []
+    for chart in overview_charts().values():
+        ids = chart.zone_ids()
+        if not any(zid in zones for zid in ids):
+            continue
+        shown = {
+            zid: zones.get(zid) or get_zone(zid, min(version, max(zone_versions(zid))))
+            for zid in ids
+        }
+        cells.append(overview_drawing(chart, shown, set(zones)))
+    return Table([cells], hAlign="LEFT") if cells else None

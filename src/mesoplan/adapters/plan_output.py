@@ -46,6 +46,7 @@ def zone_dict(zp: ZonePlan) -> dict[str, Any]:
     site = z.body_site
     return {
         "zone": z.id,
+        "version": z.version,
         "title": z.title,
         "group": z.group,
         "custom": z.custom,

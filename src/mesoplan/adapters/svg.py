@@ -3,15 +3,17 @@
 The SVG's user unit is the centimetre (``width="…cm"`` with a matching viewBox), so a
 printed chart is real size. Each zone gets a panel in its own frame (y up), with a 1 cm
 grid, a 5 cm scale bar, the frame's origin, the outline, exclusions (with their margins,
-dashed) and the treatment patch; points are circles sized by volume and coloured by
-depth on a fixed scale (the same colour means the same depth on every chart).
+dashed), the zone's guide lines and landmarks, and the treatment patch; points are
+circles sized by volume and coloured by depth on a fixed scale (the same colour means
+the same depth on every chart). Overview charts (body, face, scalp) place the zones'
+outlines on one picture, each zone a labelled link.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
@@ -21,6 +23,7 @@ from ..domain.anatomy import Exclusion, Zone
 from ..domain.mapping import touching
 from ..domain.plan_model import Plan, ZonePlan
 from ..domain.shapes import Point, Shape
+from ..domain.zone_overview import OverviewChart, PlacedZone, place_zones
 
 MARGIN = 1.5
 TITLE_BAND = 2.6
@@ -172,9 +175,35 @@ def _exclusion(p: _Panel, e: Exclusion, spacing_cm: float | None) -> list[str]:
     return out
 
 
+def _guides(p: _Panel, zone: Zone, labels: bool) -> list[str]:
+    """The zone's guide lines (dashed) and landmarks (dots; named when ``labels``)."""
+    out = [
+        f"<polyline class='guide' points='{p.ring(g.points_cm)}' fill='none' stroke='#8d6e63' "
+        f"stroke-width='0.03' stroke-dasharray='0.25,0.15'><title>{escape(g.name)}</title>"
+        "</polyline>"
+        for g in zone.lines
+    ]
+    if not zone.landmarks:
+        return out
+    out.append("<g class='landmarks' fill='#1565c0'>")
+    for m in zone.landmarks:
+        x, y = p.xy(m.x_cm, m.y_cm)
+        out.append(
+            f"<circle class='landmark' data-name={quoteattr(m.name)} cx='{_f(x)}' cy='{_f(y)}' "
+            f"r='0.12'><title>{escape(m.name)}</title></circle>"
+        )
+        if labels:  # named towards the middle of the chart, so a name stays on it
+            right = m.x_cm > (p.x0 + p.x0 + _inner(p)[0]) / 2
+            anchor = " text-anchor='end'" if right else ""
+            out.append(_text(x + (-0.2 if right else 0.2), y - 0.15, m.name, 0.3,
+                             " fill='#0d47a1'" + anchor))  # fmt: skip
+    out.append("</g>")
+    return out
+
+
 def _zone_panel(p: _Panel, zone: Zone, exclusions: Sequence[Exclusion], spacing: float | None,
-                patch: Shape | None, caption: str) -> list[str]:  # fmt: skip
-    out = [f"<g class='zone' data-zone={quoteattr(zone.id)}>"]
+                patch: Shape | None, caption: str, labels: bool = False) -> list[str]:  # fmt: skip
+    out = [f"<g class='zone' data-zone={quoteattr(zone.id)} data-version='{zone.version}'>"]
     left, top = p.ox - MARGIN + 0.3, p.oy - MARGIN - PANEL_TITLE + 0.45
     out.append(_text(left, top, zone.title, 0.48, " font-weight='bold'"))
     out.append(_text(left, top + 0.6, caption, 0.36))
@@ -191,6 +220,7 @@ def _zone_panel(p: _Panel, zone: Zone, exclusions: Sequence[Exclusion], spacing:
         )
     for e in exclusions:
         out += _exclusion(p, e, spacing)
+    out += _guides(p, zone, labels)
     ox, oy = p.xy(0.0, 0.0)
     out.append(
         f"<g class='origin' stroke='#c62828' stroke-width='0.04'><line x1='{_f(ox - 0.4)}' "
@@ -304,17 +334,108 @@ def plan_to_svg(plan: Plan) -> str:
 
 
 def zone_to_svg(zone: Zone) -> str:
-    """A zone's chart: outline, built-in exclusions, frame origin, grid and scale bar."""
-    title = f"zone {zone.id}: {zone.title} ({zone.area_cm2:.0f} cm²)"
+    """A zone's chart: outline, built-in exclusions, guide lines, named landmarks, frame
+    origin, grid and scale bar."""
+    title = f"zone {zone.ref}: {zone.title} ({zone.area_cm2:.0f} cm²)"
     panels = _layout([zone], TITLE_BAND + 1.2)
     p = panels[0]
     f = zone.frame
     body = [_text(0.5, 1.0, title, 0.6, " font-weight='bold'")]
     for i, line in enumerate((f"origin: {f.origin}", f"x: {f.x_axis}", f"y: {f.y_axis}")):
         body.append(_text(0.5, 1.7 + i * 0.5, line, 0.32))
-    caption = f"{zone.id}: {zone.area_cm2:.0f} cm², group {zone.group}"
-    body += _zone_panel(
-        p, zone, touching(zone.outline(), zone.exclusions, 0.0), None, None, caption
-    )
+    caption = f"{zone.id}, version {zone.version}: {zone.area_cm2:.0f} cm², group {zone.group}"
+    excl = touching(zone.outline(), zone.exclusions, 0.0)
+    body += _zone_panel(p, zone, excl, None, None, caption, labels=True)
     body.append("</g>")
     return _document(max(p.width, 24.0), p.height + TITLE_BAND + 1.2, title, body)
+
+
+OVERVIEW_HEIGHT_PX = {"body-front": 540.0, "body-back": 540.0, "face": 300.0, "scalp": 300.0}
+"""An overview chart's height on screen (its width follows), unless the caller sets it."""
+
+
+def overview_to_svg(
+    chart: OverviewChart,
+    zones: Mapping[str, Zone],
+    href_of: Callable[[str], str] | None = None,
+    chosen: Collection[str] = (),
+    height_px: float | None = None,
+    beside: bool = False,
+) -> str:
+    """An overview chart (body front or back, face, scalp): the zones' outlines placed on
+    it, each a labelled target (an ``<a>`` when ``href_of`` gives links); ``chosen``
+    zones are filled. ``zones``: the zones to draw, by id, at the versions to draw.
+    ``beside``: the chart stands beside controls that do the same (checkboxes), so it is
+    hidden from assistive technology and its links are left out of the tab order."""
+    placed = place_zones(chart, zones)
+    every = [pt for z in placed for pt in z.outline] + list(chart.silhouette or ())
+    xs, ys = [p[0] for p in every], [p[1] for p in every]
+    pad = 0.04 * (max(ys) - min(ys))
+    x0, y1 = min(xs) - pad, max(ys) + pad
+    w, h = max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + 2 * pad
+    font = round(h / 55, 3)
+    height = height_px or OVERVIEW_HEIGHT_PX.get(chart.id, 300.0)
+
+    def ring(points: Sequence[Point]) -> str:
+        return " ".join(f"{_f(x - x0)},{_f(y1 - y)}" for x, y in points)
+
+    role = "aria-hidden='true'" if beside else f"role='group' aria-label={quoteattr(chart.title)}"
+    body = [
+        "<svg xmlns='http://www.w3.org/2000/svg' class='overview' "
+        f"data-chart={quoteattr(chart.id)} "
+        f"{role} width='{_f(height * w / h)}' "
+        f"height='{_f(height)}' viewBox='0 0 {_f(w)} {_f(h)}'>",
+        f"<title>{escape(chart.title)}</title>",
+    ]
+    if chart.silhouette:
+        body.append(
+            f"<polygon class='silhouette' points='{ring(chart.silhouette)}' fill='#f3ebe4' "
+            f"stroke='#a1887f' stroke-width='{_f(font * 0.08)}'/>"
+        )
+    for z in placed:
+        on = z.zone.id in chosen
+        fill = "#9cc0e8" if on else "#fbeee6"
+        shape = (
+            f"<polygon class='overview-zone{' on' if on else ''}' data-zone={quoteattr(z.zone.id)} "
+            f"data-version='{z.zone.version}' points='{ring(z.outline)}' fill='{fill}' "
+            f"stroke='#5d4037' stroke-width='{_f(font * (0.12 if on else 0.07))}'/>"
+        )
+        lx, ly = z.label_at
+        zx, zy = [p[0] for p in z.outline], [p[1] for p in z.outline]
+        upright = max(zy) - min(zy) > 3.5 * (max(zx) - min(zx))  # a narrow strip: turned
+        turn = f" transform='rotate(-90 {_f(lx - x0)} {_f(y1 - ly)})'" if upright else ""
+        label = _text(lx - x0, y1 - ly + font * 0.35, z.label, font, " text-anchor='middle'" + turn)
+        name = f"{z.zone.title}{' (chosen)' if on else ''}"
+        inner = f"<title>{escape(name)}</title>{shape}{label}"
+        if href_of is None:
+            body.append(f"<g class='overview-target'>{inner}</g>")
+        else:
+            named = "tabindex='-1'" if beside else f"aria-label={quoteattr(name)}"
+            body.append(
+                f"<a class='overview-target' href={quoteattr(href_of(z.zone.id))} "
+                f"{named}>{inner}</a>"
+            )
+    body += _overview_exclusions(placed, ring, font)
+    body.append("</svg>")
+    return "\n".join(body)
+
+
+def _overview_exclusions(
+    placed: Sequence[PlacedZone], ring: Callable[[Sequence[Point]], str], font: float
+) -> list[str]:
+    """The zones' built-in exclusions (eyes, nose, lips, umbilicus), once each, on top."""
+    out: list[str] = []
+    seen: set[tuple[float, ...]] = set()
+    for z in placed:
+        for e in z.zone.exclusions:
+            points = z.placement.place(e.shape.ring())
+            key = tuple(round(v, 2) for p in points[:3] for v in p)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(
+                f"<polygon class='overview-exclusion' points='{ring(points)}' fill='#bdbdbd' "
+                f"stroke='#616161' stroke-width='{_f(font * 0.05)}' pointer-events='none'>"
+                f"<title>{escape(e.name)}</title></polygon>"
+            )
+    return out

@@ -42,6 +42,28 @@ class Frame(NamedTuple):
         return f"origin: {self.origin}; x: {self.x_axis}; y: {self.y_axis}"
 
 
+class Landmark(NamedTuple):
+    """A named anatomical point in a zone's frame (cm), scaled with the zone."""
+
+    name: str
+    x_cm: float
+    y_cm: float
+
+    def scaled(self, sx: float, sy: float) -> Landmark:
+        return Landmark(self.name, self.x_cm * sx, self.y_cm * sy)
+
+
+class GuideLine(NamedTuple):
+    """A named line drawn on a zone's chart for orientation (a midline, a costal margin);
+    it does not change where points go."""
+
+    name: str
+    points_cm: tuple[Point, ...]
+
+    def scaled(self, sx: float, sy: float) -> GuideLine:
+        return GuideLine(self.name, tuple((x * sx, y * sy) for x, y in self.points_cm))
+
+
 class BodySite(NamedTuple):
     """A coded body site (SNOMED CT by default)."""
 
@@ -97,6 +119,15 @@ class Zone:
     centre_cm: Point | None = None
     scale: tuple[float, float] = (1.0, 1.0)
     custom: bool = False
+    version: int = 1
+    """The catalogue version of this zone's outline (a custom zone keeps 1)."""
+    landmarks: tuple[Landmark, ...] = ()
+    lines: tuple[GuideLine, ...] = ()
+
+    @property
+    def ref(self) -> str:
+        """``zone@version``: the name that always finds this outline again."""
+        return f"{self.id}@{self.version}"
 
     @cached_property
     def area_cm2(self) -> float:
@@ -136,6 +167,8 @@ class Zone:
             exclusions=tuple(e.scaled(sx, sy) for e in self.exclusions),
             centre_cm=None if c is None else (c[0] * sx, c[1] * sy),
             scale=(self.scale[0] * sx, self.scale[1] * sy),
+            landmarks=tuple(m.scaled(sx, sy) for m in self.landmarks),
+            lines=tuple(g.scaled(sx, sy) for g in self.lines),
         )
 
 
@@ -197,22 +230,38 @@ def check_measurements(values: Mapping[str, float]) -> dict[str, float]:
 
 
 def zone_catalogue() -> dict[str, Zone]:
-    """The built-in zones at reference size, by id (in catalogue order)."""
+    """The built-in zones at reference size, by id (in catalogue order), each at its
+    newest version."""
     from .zone_catalogue import builtin_zones
 
     return builtin_zones()
 
 
-def get_zone(zone_id: str) -> Zone:
-    """A built-in zone by id; an unknown id names the valid ones."""
+def get_zone(zone_id: str, version: int | None = None) -> Zone:
+    """A built-in zone by id, at ``version`` (or the one ``zone@version`` names; the
+    newest when neither does). An unknown id or version names the valid ones."""
+    from .zone_catalogue import zone_versions
+
+    name, at, pinned = zone_id.partition("@")
     zones = zone_catalogue()
-    zone = zones.get(zone_id)
-    if zone is None:
+    if name not in zones:
         raise PlanningError(
             f"unknown zone {zone_id!r}; valid zones: {', '.join(zones)} "
             "(or a GeoJSON file of a custom zone)"
         )
-    return zone
+    if at:
+        if not (pinned.isascii() and pinned.isdigit()) or len(pinned) > 6:
+            raise PlanningError(f"zone {zone_id!r}: after @ comes a version number (1 to 6 digits)")
+        version = int(pinned)
+    if version is None:
+        return zones[name]
+    versions = zone_versions(name)
+    if version not in versions:
+        raise PlanningError(
+            f"zone {name!r} has no version {version}; versions: "
+            + ", ".join(str(v) for v in versions)
+        )
+    return versions[version]
 
 
 def zones_in_group(group: str) -> list[str]:
@@ -225,6 +274,8 @@ __all__ = [
     "Ellipse",
     "Exclusion",
     "Frame",
+    "GuideLine",
+    "Landmark",
     "PolygonShape",
     "Zone",
     "ZoneMeasurement",

@@ -1,4 +1,13 @@
-"""The built-in zones at the size of an average adult (see docs/zones.md).
+"""The built-in zones at the size of an average adult, versioned (see docs/zones.md).
+
+What a zone is (its id, title, group, frame, the measurements it scales by, its SNOMED CT
+body site) is declared here; what it looks like (its outline, built-in exclusions,
+landmarks and guide lines) is data shipped in the package, ``mesoplan/anatomy/zones-vN.json``,
+one GeoJSON-like FeatureCollection per catalogue version. A file may hold any subset of
+the zones; a zone's newest version is the highest one any file holds. Version 1 is the
+first catalogue's simple shapes; version 2 is drawn from anatomical proportions
+(scripts/zone_outlines.py, sources in docs/zones.md). The files are read once, like the
+module itself: they are part of the code, never a user's input.
 
 Sizes are checked against clinical-notes §5: the four aspects of one thigh add up to
 about 1,600 cm², the face and the scalp to about 500 cm² each, a buttock to about
@@ -9,10 +18,17 @@ from clinical-notes §10; where §10 has no code for a zone its body_site is Non
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from functools import cache
+from importlib import resources
+from typing import Any
 
-from .anatomy import BodySite, Exclusion, Frame, Zone
-from .shapes import Ellipse, Point, ellipse_points, mirrored, superellipse_points
+from .anatomy import BodySite, Exclusion, Frame, GuideLine, Landmark, Zone
+from .shapes import Ellipse, Point, PolygonShape, Shape
+
+CATALOGUE_FILES = ("zones-v1.json", "zones-v2.json")
+"""The data files, oldest first."""
 
 VIEWER_RIGHT = "centimetres across, to the right of a viewer facing it"
 
@@ -29,17 +45,7 @@ SKIN_ABDOMEN = BodySite("75093004", "Skin of abdomen")
 SKIN_FACE = BodySite("73897004", "Skin of face")
 SKIN_SCALP = BodySite("43067004", "Skin of scalp")
 
-# Aspect heights (cm above the top of the kneecap): the lateral aspect reaches the
-# greater trochanter, the medial one stops at the groin. Width: a quarter of the
-# circumference, 38 cm at the knee and 53 cm (the reference) at the top.
-THIGH_ASPECTS: dict[str, float] = {
-    "anterior": 36.0,
-    "lateral": 40.0,
-    "posterior": 34.0,
-    "medial": 30.0,
-}
-THIGH_KNEE_HALF_WIDTH = 38.0 / 8.0
-THIGH_TOP_HALF_WIDTH = 53.0 / 8.0
+THIGH_ASPECTS = ("anterior", "lateral", "posterior", "medial")
 
 
 def _thigh_sides(side: str, aspect: str) -> tuple[str, str, str, str]:
@@ -54,14 +60,8 @@ def _thigh_sides(side: str, aspect: str) -> tuple[str, str, str, str]:
     return ("hip", right, "knee", left)
 
 
-def _thigh(side: str, aspect: str, height: float) -> Zone:
+def _thigh(side: str, aspect: str) -> Zone:
     zid = f"thigh-{side}-{aspect}"
-    outline = (
-        (-THIGH_KNEE_HALF_WIDTH, 0.0),
-        (THIGH_KNEE_HALF_WIDTH, 0.0),
-        (THIGH_TOP_HALF_WIDTH, height),
-        (-THIGH_TOP_HALF_WIDTH, height),
-    )
     frame = Frame(
         zid,
         origin=f"top of the kneecap, carried round to the middle of the {aspect} aspect",
@@ -74,7 +74,7 @@ def _thigh(side: str, aspect: str, height: float) -> Zone:
         group="thighs",
         title=f"{side.capitalize()} thigh, {aspect} aspect",
         frame=frame,
-        outline_cm=outline,
+        outline_cm=(),
         scale_x="thigh_circumference_cm",
         scale_y="thigh_length_cm",
         skin_site="thigh",
@@ -83,9 +83,7 @@ def _thigh(side: str, aspect: str, height: float) -> Zone:
     )
 
 
-def _side_zone(
-    side: str, kind: str, outline: tuple[Point, ...], body_site: BodySite | None = None
-) -> Zone:
+def _side_zone(side: str, kind: str, body_site: BodySite | None = None) -> Zone:
     spec = SIDE_ZONES[kind]
     zid = f"{kind}-{side}" if kind != "arm" else f"arm-{side}-posterior"
     sides = (spec["top"], "", spec["bottom"], "")
@@ -101,7 +99,7 @@ def _side_zone(
         group=spec["group"],
         title=f"{side.capitalize()} {spec['title']}",
         frame=frame,
-        outline_cm=outline,
+        outline_cm=(),
         scale_x=spec["x"],
         scale_y=spec["y"],
         skin_site=spec["site"],
@@ -160,60 +158,33 @@ FACE_FRAME = Frame(
     y_axis="centimetres up, along the skin",
     sides=("hairline", "patient's left", "chin", "patient's right"),
 )
-FACE_EXCLUSIONS: tuple[Exclusion, ...] = (
-    Exclusion(Ellipse(-3.2, 0.0, 1.7, 0.9), name="right eye", builtin=True),
-    Exclusion(Ellipse(3.2, 0.0, 1.7, 0.9), name="left eye", builtin=True),
-    Exclusion(Ellipse(0.0, -4.6, 1.6, 0.6), name="nostrils", builtin=True),
-    Exclusion(Ellipse(0.0, -7.3, 2.7, 1.1), name="lips", builtin=True),
-)
-FACE_OUTLINE = mirrored(
-    [
-        (0.0, 8.8), (4.0, 8.6), (7.4, 7.6), (10.1, 5.6), (12.2, 3.0), (13.3, 0.0),
-        (13.3, -3.0), (12.3, -6.0), (9.9, -9.0), (6.8, -11.3), (3.3, -12.5), (0.0, -12.8),
-    ]
-)  # fmt: skip
-FOREHEAD = mirrored([(0.0, 8.4), (3.0, 8.2), (6.2, 7.4), (7.6, 6.0), (7.2, 2.0), (0.0, 2.0)])
-LEFT_CHEEK: tuple[Point, ...] = (
-    (1.8, -2.2), (6.3, -2.0), (9.5, -1.2), (11.0, -3.5), (9.8, -6.8),
-    (7.5, -9.0), (4.6, -9.3), (4.2, -6.8), (2.2, -4.4),
-)  # fmt: skip
 
 
-def _face_zone(zid: str, title: str, outline: tuple[Point, ...], side: str | None = None) -> Zone:
+def _face_zone(zid: str, title: str, side: str | None = None) -> Zone:
     return Zone(
         id=zid,
         group="face",
         title=title,
         frame=FACE_FRAME,
-        outline_cm=outline,
+        outline_cm=(),
         scale_x="face_width_cm",
         scale_y="face_height_cm",
         skin_site="face",
         body_site=SKIN_FACE,
         laterality=side,
-        exclusions=FACE_EXCLUSIONS,
     )
 
 
-def _flip(points: tuple[Point, ...]) -> tuple[Point, ...]:
-    return tuple((-x, y) for x, y in reversed(points))
-
-
 def _face_zones() -> list[Zone]:
-    def ring(cx: float, cy: float, rx: float, ry: float) -> tuple[Point, ...]:
-        return tuple(ellipse_points(cx, cy, rx, ry))
-
     return [
-        _face_zone("face", "Whole face", FACE_OUTLINE),
-        _face_zone("forehead", "Forehead", FOREHEAD),
-        _face_zone("cheek-left", "Left cheek", LEFT_CHEEK, "left"),
-        _face_zone("cheek-right", "Right cheek", _flip(LEFT_CHEEK), "right"),
-        _face_zone("periorbital-left", "Around the left eye", ring(3.2, 0.1, 2.9, 1.8), "left"),
-        _face_zone(
-            "periorbital-right", "Around the right eye", ring(-3.2, 0.1, 2.9, 1.8), "right"
-        ),
-        _face_zone("perioral", "Around the mouth", ring(0.0, -7.3, 3.8, 2.4)),
-    ]  # fmt: skip
+        _face_zone("face", "Whole face"),
+        _face_zone("forehead", "Forehead"),
+        _face_zone("cheek-left", "Left cheek", "left"),
+        _face_zone("cheek-right", "Right cheek", "right"),
+        _face_zone("periorbital-left", "Around the left eye", "left"),
+        _face_zone("periorbital-right", "Around the right eye", "right"),
+        _face_zone("perioral", "Around the mouth"),
+    ]
 
 
 FRONT_FRAME = Frame(
@@ -241,25 +212,22 @@ def _neck_chest_zones() -> list[Zone]:
         sides=("neck", "patient's left", "chin", "patient's right"),
     )
     return [
-        Zone("submental", "submental", "Under the chin", submental,
-             mirrored([(0.0, 6.0), (5.5, 6.0), (3.5, 0.5), (0.0, 0.5)]),
+        Zone("submental", "submental", "Under the chin", submental, (),
              "face_width_cm", "face_height_cm", "face"),
-        Zone("neck", "neck", "Front and sides of the neck", FRONT_FRAME,
-             mirrored([(0.0, 9.0), (6.5, 9.0), (8.0, 0.5), (0.0, 0.5)]),
+        Zone("neck", "neck", "Front and sides of the neck", FRONT_FRAME, (),
              "neck_circumference_cm", "neck_circumference_cm", "face"),
-        Zone("decollete", "decollete", "Décolleté (upper chest)", FRONT_FRAME,
-             mirrored([(0.0, -0.5), (11.0, -0.5), (7.5, -9.0), (0.0, -15.0)]),
+        Zone("decollete", "decollete", "Décolleté (upper chest)", FRONT_FRAME, (),
              "chest_circumference_cm", "chest_circumference_cm", "face"),
     ]  # fmt: skip
 
 
-def _scalp_zone(zid: str, title: str, outline: tuple[Point, ...], side: str | None = None) -> Zone:
+def _scalp_zone(zid: str, title: str, side: str | None = None) -> Zone:
     return Zone(
         id=zid,
         group="scalp",
         title=title,
         frame=SCALP_FRAME,
-        outline_cm=outline,
+        outline_cm=(),
         scale_x="head_circumference_cm",
         scale_y="head_circumference_cm",
         skin_site="scalp",
@@ -269,46 +237,23 @@ def _scalp_zone(zid: str, title: str, outline: tuple[Point, ...], side: str | No
 
 
 def _scalp_zones() -> list[Zone]:
-    whole = tuple(ellipse_points(0.0, -2.0, 10.5, 16.0))
-    frontal = (*(p for p in whole if p[1] >= 8.5), (-7.6, 8.5), (7.6, 8.5))
-    temporal_left: tuple[Point, ...] = (
-        (-7.0, -3.0), (-10.2, -3.0), (-10.0, 2.0), (-8.8, 6.0), (-7.8, 8.0), (-7.0, 8.0),
-    )  # fmt: skip
-    vertex = ((-6.5, -3.4), (6.5, -3.4), (6.5, 8.3), (-6.5, 8.3))
     return [
-        _scalp_zone("scalp", "Whole scalp", whole),
-        _scalp_zone("scalp-frontal", "Scalp, frontal (behind the hairline)", _sorted_ring(frontal)),
-        _scalp_zone("scalp-vertex", "Scalp, vertex (top)", vertex),
-        _scalp_zone("scalp-crown", "Scalp, crown", tuple(ellipse_points(0.0, -8.0, 6.5, 4.5))),
-        _scalp_zone("scalp-temporal-left", "Scalp, left temple", temporal_left, "left"),
-        _scalp_zone("scalp-temporal-right", "Scalp, right temple", _flip(temporal_left), "right"),
+        _scalp_zone("scalp", "Whole scalp"),
+        _scalp_zone("scalp-frontal", "Scalp, frontal (behind the hairline)"),
+        _scalp_zone("scalp-vertex", "Scalp, vertex (top)"),
+        _scalp_zone("scalp-crown", "Scalp, crown"),
+        _scalp_zone("scalp-temporal-left", "Scalp, left temple", "left"),
+        _scalp_zone("scalp-temporal-right", "Scalp, right temple", "right"),
     ]
-
-
-def _sorted_ring(points: tuple[Point, ...]) -> tuple[Point, ...]:
-    """Order the vertices of a convex outline round its centre."""
-    import math
-
-    cx = sum(p[0] for p in points) / len(points)
-    cy = sum(p[1] for p in points) / len(points)
-    return tuple(sorted(points, key=lambda p: math.atan2(p[1] - cy, p[0] - cx)))
 
 
 def _trunk_and_limb_zones() -> list[Zone]:
     zones: list[Zone] = []
     for side in ("left", "right"):
-        zones += [_thigh(side, aspect, h) for aspect, h in THIGH_ASPECTS.items()]
-    for side in ("left", "right"):
-        zones.append(
-            _side_zone(
-                side, "hip", tuple(superellipse_points(0.0, 6.0, 8.0, 7.0, 3.0)), body_site=HIP
-            )
-        )
-    for side in ("left", "right"):
-        zones.append(_side_zone(side, "flank", tuple(superellipse_points(0.0, 6.0, 6.5, 6.0, 3.0))))
-    for side in ("left", "right"):
-        buttock = tuple(superellipse_points(0.0, 11.5, 10.5, 11.5, 2.6))
-        zones.append(_side_zone(side, "buttock", buttock, body_site=SKIN_BUTTOCK))
+        zones += [_thigh(side, aspect) for aspect in THIGH_ASPECTS]
+    zones += [_side_zone(side, "hip", body_site=HIP) for side in ("left", "right")]
+    zones += [_side_zone(side, "flank") for side in ("left", "right")]
+    zones += [_side_zone(side, "buttock", body_site=SKIN_BUTTOCK) for side in ("left", "right")]
     abdomen_frame = Frame(
         "abdomen",
         origin="the umbilicus",
@@ -317,19 +262,15 @@ def _trunk_and_limb_zones() -> list[Zone]:
         sides=("ribs", "patient's left", "pubis", "patient's right"),
     )
     zones.append(
-        Zone("abdomen", "stomach", "Abdomen", abdomen_frame,
-             mirrored([(0.0, 11.0), (12.5, 11.0), (14.0, 4.0), (14.0, -4.0), (12.0, -8.5),
-                       (6.5, -10.5), (0.0, -10.5)]),
-             "waist_circumference_cm", "waist_circumference_cm", "abdomen", SKIN_ABDOMEN,
-             exclusions=(Exclusion(Ellipse.circle(0.0, 0.0, 1.0), "umbilicus", builtin=True),))
+        Zone("abdomen", "stomach", "Abdomen", abdomen_frame, (),
+             "waist_circumference_cm", "waist_circumference_cm", "abdomen", SKIN_ABDOMEN)
     )  # fmt: skip
-    arm = mirrored([(0.0, 26.0), (6.0, 26.0), (4.5, 2.0), (0.0, 2.0)])
-    zones += [_side_zone(side, "arm", arm) for side in ("left", "right")]
+    zones += [_side_zone(side, "arm") for side in ("left", "right")]
     return zones
 
 
-@cache
-def _catalogue() -> tuple[Zone, ...]:
+def _templates() -> tuple[Zone, ...]:
+    """Every built-in zone without its outline, in catalogue order."""
     return (
         *_trunk_and_limb_zones(),
         *_face_zones(),
@@ -338,5 +279,71 @@ def _catalogue() -> tuple[Zone, ...]:
     )
 
 
+@cache
+def _catalogue() -> dict[str, dict[int, Zone]]:
+    """zone id -> version -> zone, versions in increasing order."""
+    templates = {z.id: z for z in _templates()}
+    found: dict[str, dict[int, Zone]] = {zid: {} for zid in templates}
+    for name in CATALOGUE_FILES:
+        text = (resources.files("mesoplan") / "anatomy" / name).read_text("utf-8")
+        for feature in json.loads(text)["features"]:
+            props = feature["properties"]
+            zid, version = props["zone"], int(props["version"])
+            if zid not in templates:
+                raise ValueError(f"anatomy/{name}: unknown zone {zid!r}")
+            found[zid][version] = _from_feature(templates[zid], version, feature)
+    missing = [zid for zid, versions in found.items() if not versions]
+    if missing:
+        raise ValueError(f"anatomy data has no outline for {', '.join(missing)}")
+    return {zid: dict(sorted(v.items())) for zid, v in found.items()}
+
+
+def _from_feature(template: Zone, version: int, feature: dict[str, Any]) -> Zone:
+    props = feature["properties"]
+    ring = [(float(x), float(y)) for x, y in feature["geometry"]["coordinates"][0]]
+    if ring[0] == ring[-1]:
+        ring.pop()
+    centre = props.get("centre_cm")
+    return replace(
+        template,
+        outline_cm=tuple(ring),
+        version=version,
+        exclusions=tuple(
+            Exclusion(_shape(e), name=e["name"], builtin=True) for e in props["exclusions"]
+        ),
+        landmarks=tuple(
+            Landmark(m["name"], float(m["x_cm"]), float(m["y_cm"])) for m in props["landmarks"]
+        ),
+        lines=tuple(
+            GuideLine(g["name"], tuple((float(x), float(y)) for x, y in g["points_cm"]))
+            for g in props["lines"]
+        ),
+        centre_cm=None if centre is None else (float(centre[0]), float(centre[1])),
+    )
+
+
+def _shape(e: dict[str, Any]) -> Shape:
+    kind = e["kind"]
+    if kind == "circle":
+        return Ellipse.circle(float(e["cx_cm"]), float(e["cy_cm"]), float(e["r_cm"]))
+    if kind == "ellipse":
+        return Ellipse(*(float(e[k]) for k in ("cx_cm", "cy_cm", "rx_cm", "ry_cm")))
+    if kind == "polygon":
+        points: tuple[Point, ...] = tuple((float(x), float(y)) for x, y in e["points_cm"])
+        return PolygonShape(points)
+    raise ValueError(f"exclusion {e.get('name')!r}: unknown kind {kind!r}")
+
+
 def builtin_zones() -> dict[str, Zone]:
-    return {z.id: z for z in _catalogue()}
+    """Every built-in zone at its newest version, in catalogue order."""
+    return dict(_newest())
+
+
+@cache
+def _newest() -> dict[str, Zone]:
+    return {zid: next(reversed(v.values())) for zid, v in _catalogue().items()}
+
+
+def zone_versions(zone_id: str) -> dict[int, Zone]:
+    """Every version of a built-in zone, oldest first (``{}`` for an unknown id)."""
+    return dict(_catalogue().get(zone_id, {}))

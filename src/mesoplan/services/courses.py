@@ -166,6 +166,26 @@ def check_plan(protocol: Protocol, plan: Mapping[str, Any]) -> PlannedPoints:
     return points
 
 
+def zone_versions_of(plan: Mapping[str, Any]) -> dict[str, int]:
+    """The catalogue version each zone of a plan is on (a plan from before zones were
+    versioned: 1). A built-in zone's version must exist."""
+    from ..domain.zone_catalogue import zone_versions
+
+    out: dict[str, int] = {}
+    for z in plan.get("zones") or []:
+        zid, version = str(z["zone"]), z.get("version", 1)
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise RefusedError(f"zone {zid}: the plan's zone version must be a whole number")
+        known = zone_versions(zid)
+        if known and not z.get("custom") and version not in known:
+            raise RefusedError(
+                f"zone {zid}: the plan is on version {version}, which the zone catalogue "
+                f"does not have (versions: {', '.join(map(str, known))}); plan again"
+            )
+        out[zid] = version
+    return out
+
+
 @dataclass(frozen=True)
 class ScheduleOptions:
     start: date
@@ -206,6 +226,7 @@ def start_course(
     from ..adapters.db.records import CourseProtocolRow, CourseRow
 
     points = check_plan(protocol, plan)
+    versions = zone_versions_of(plan)
     plan_text = canonical(plan)
     with uow:
         who = uow.people.practitioner(actor)
@@ -221,6 +242,7 @@ def start_course(
                 started_by_id=who.id,
                 start_date=schedule.start,
                 zones=list(dict.fromkeys(str(z["zone"]) for z in plan["zones"])),
+                zone_versions=versions,
                 plan_json=plan_text,
                 plan_hash=sha256(plan_text),
                 planned_map_id=planned_map_of(uow, points).id,

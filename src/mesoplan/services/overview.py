@@ -20,6 +20,7 @@ from .views import HistoryView, LotView, PatientView, VialView
 if TYPE_CHECKING:
     from ..adapters.db.records import ReactionRow
     from ..adapters.db.stock import LotRow, ProductRow
+    from ..domain.anatomy import Zone
     from ..domain.protocol import Protocol
 
 EXPIRY_WINDOW_DAYS = 30
@@ -239,6 +240,20 @@ def course_plan(uow: UnitOfWork, course_id: int) -> dict[str, object]:
     with uow:
         plan: dict[str, object] = json.loads(uow.records.course(course_id).plan_json)
         return plan
+
+
+def course_zones(uow: UnitOfWork, course_id: int) -> dict[str, Zone]:
+    """The course's built-in zones, at reference size, each at the catalogue version it
+    was planned on (custom zones have no catalogue entry and are left out)."""
+    from ..domain.anatomy import get_zone
+    from ..domain.zone_catalogue import zone_versions
+
+    with uow:
+        row = uow.records.course(course_id)
+        versions = dict(row.zone_versions or {})
+        return {
+            zid: get_zone(zid, int(versions.get(zid, 1))) for zid in row.zones if zone_versions(zid)
+        }
 
 
 def course_schedule(uow: UnitOfWork, course_id: int) -> dict[str, object]:

@@ -38,7 +38,7 @@ def _plan_course(page: Any) -> None:
     page.get_by_label(re.compile("Cellulite")).check()
     page.get_by_role("button", name="Next: zones").click()
     # one thigh by clicking its drawing (the chart), the other by its checkbox
-    page.locator('.pick-zone[data-zone="thigh-left-lateral"]').click()
+    page.locator('.overview-zone[data-zone="thigh-left-lateral"]').click()
     assert page.get_by_label("Left thigh, lateral aspect").is_checked()
     page.get_by_label("Right thigh, lateral aspect").check()
     assert_accessible(page)

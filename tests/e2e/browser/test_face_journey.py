@@ -35,15 +35,15 @@ def _new_patient(page: Any) -> None:
 
 
 def _dense_face(page: Any) -> None:
-    """The whole face (1,873 points) is drawn as a picture; a click on a point removes it."""
+    """The whole face (1,771 points) is drawn as a picture; a click on a point removes it."""
     patient_url = page.url
     page.goto(f"{patient_url}/courses/new?protocol=face&zone=face")
     assert page.locator("#map a.pt").count() == 0
     marks = page.locator("#map .pt-mark")
-    assert marks.count() == 1873
+    assert marks.count() == 1771
     with page.expect_navigation():
         marks.nth(900).click()
-    assert "1872 points" in page.locator("#map p").first.inner_text()
+    assert "1770 points" in page.locator("#map p").first.inner_text()
     assert page.get_by_text(re.compile(r"Removed point at face:")).is_visible()
     page.goto(patient_url)
 

@@ -66,6 +66,8 @@ class CourseRow(SoftDeleted, Base):
     started_by_id: Mapped[int] = practitioner_fk()
     start_date: Mapped[date] = mapped_column(Date, nullable=False)
     zones: Mapped[list[str]] = mapped_column(JSON, nullable=False)
+    zone_versions: Mapped[dict[str, int]] = mapped_column(JSON, nullable=False)
+    """The zone catalogue version each zone was planned on (its outline for ever)."""
     plan_json: Mapped[str] = mapped_column(Text, nullable=False)
     plan_hash: Mapped[str] = mapped_column(String(80), nullable=False)
     planned_map_id: Mapped[int] = mapped_column(ForeignKey("planned_map.id"), nullable=False)

@@ -29,6 +29,8 @@ def zone_dict(zone: Zone) -> dict[str, Any]:
     site = zone.body_site
     return {
         "zone": zone.id,
+        "version": zone.version,
+        "versions": versions_of(zone),
         "title": zone.title,
         "group": zone.group,
         "laterality": zone.laterality,
@@ -47,14 +49,29 @@ def zone_dict(zone: Zone) -> dict[str, Any]:
         else {"system": site.system, "code": site.code, "display": site.display},
         "outline_cm": [[round(x, 3), round(y, 3)] for x, y in zone.outline_cm],
         "exclusions": [{"name": e.name, **e.shape.to_dict()} for e in zone.exclusions if e.builtin],
+        "landmarks": [
+            {"name": m.name, "x_cm": round(m.x_cm, 3), "y_cm": round(m.y_cm, 3)}
+            for m in zone.landmarks
+        ],
+        "lines": [
+            {"name": g.name, "points_cm": [[round(x, 3), round(y, 3)] for x, y in g.points_cm]}
+            for g in zone.lines
+        ],
     }
+
+
+def versions_of(zone: Zone) -> list[int]:
+    from ...domain.zone_catalogue import zone_versions
+
+    return list(zone_versions(zone.id)) or [zone.version]
 
 
 @zones_app.command("list")
 def list_zones(
     fmt: ListFormat = typer.Option(ListFormat.text, "--format", help="text or json"),
 ) -> None:
-    """List every built-in zone with its group, reference area and SNOMED CT code."""
+    """List every built-in zone at its newest version with its group, reference area and
+    SNOMED CT code."""
     from ...domain.anatomy import zone_catalogue
 
     zones = list(zone_catalogue().values())
@@ -64,23 +81,27 @@ def list_zones(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("zone", "group", "area cm²", "scales by", "SNOMED CT", "title")
+    table = Table("zone", "version", "group", "area cm²", "scales by", "SNOMED CT", "title")
     for z in zones:
         code = z.body_site.code if z.body_site else ""
-        table.add_row(z.id, z.group, f"{z.area_cm2:.0f}", ", ".join(z.measurements), code, z.title)
+        table.add_row(z.id, str(z.version), z.group, f"{z.area_cm2:.0f}",
+                      ", ".join(z.measurements), code, z.title)  # fmt: skip
     Console().print(table)
 
 
 @zones_app.command("show")
 def show_zone(
-    zone_id: str = typer.Argument(..., metavar="ZONE"),
+    zone_id: str = typer.Argument(
+        ..., metavar="ZONE", help="A zone id, or ZONE@VERSION for an earlier outline."
+    ),
     measure: list[str] | None = typer.Option(
         None, "--measure", metavar="NAME=VALUE", help="A patient measurement in cm."
     ),
     fmt: ZoneFormat = typer.Option(ZoneFormat.text, "--format", help="text, json or svg"),
     output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write here."),
 ) -> None:
-    """Show one zone at reference size or scaled to the patient's measurements."""
+    """Show one zone (its newest version, or ZONE@VERSION) at reference size or scaled to
+    the patient's measurements: outline, exclusions, landmarks and guide lines."""
     from ...domain.anatomy import check_measurements, get_zone
     from . import plan_args
     from .plan import write
@@ -103,8 +124,9 @@ def show_zone(
 def _text(zone: Zone) -> list[str]:
     f = zone.frame
     code = f"{zone.body_site.code} ({zone.body_site.display})" if zone.body_site else "none"
-    return [
+    lines = [
         f"{zone.id}: {zone.title} (group {zone.group})",
+        f"  version: {zone.version} (versions: {', '.join(map(str, versions_of(zone)))})",
         f"  area: {zone.area_cm2:.1f} cm² (scale x {zone.scale[0]:.3f}, y {zone.scale[1]:.3f})",
         f"  scales by: x {zone.scale_x or '-'}, y {zone.scale_y or '-'}",
         f"  frame origin: {f.origin}",
@@ -113,4 +135,9 @@ def _text(zone: Zone) -> list[str]:
         f"  SNOMED CT body site: {code}",
         f"  skin table: {zone.skin_site}",
         "  built-in exclusions: " + (", ".join(e.name for e in zone.exclusions) or "none"),
+        f"  landmarks ({len(zone.landmarks)}, x cm, y cm):"
+        if zone.landmarks
+        else "  landmarks: none",
     ]
+    lines += [f"    {m.name}: {m.x_cm:.2f}, {m.y_cm:.2f}" for m in zone.landmarks]
+    return lines

@@ -39,12 +39,15 @@ def _header(page: Page, patient_id: int, title: str, reference: str) -> Any:
 def plan_pdf(page: Reader, course_id: int) -> Response:
     from ....adapters.pdf import course_plan_pdf
     from ....services.courses import show_course
-    from ....services.overview import course_plan, course_schedule
+    from ....services.overview import course_plan, course_schedule, course_zones
 
     view = show_course(page.uow(), course_id)
     header = _header(page, view.patient_id, f"Course plan {course_id}", view.plan_hash)
     data = course_plan_pdf(
-        header, course_plan(page.uow(), course_id), course_schedule(page.uow(), course_id)
+        header,
+        course_plan(page.uow(), course_id),
+        course_schedule(page.uow(), course_id),
+        course_zones(page.uow(), course_id),
     )
     return _pdf(data, f"course-{course_id}-plan.pdf")
 

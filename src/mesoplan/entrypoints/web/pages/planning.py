@@ -3,7 +3,6 @@ adjustments within the protocol's bounds, screening, approval."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -28,23 +27,49 @@ form, so a dense face would weigh megabytes); a click removes a point there with
 JavaScript, and exclusions work without it."""
 
 
-def _pickers(protocol: Protocol, chosen: list[str]) -> list[dict[str, Any]]:
-    """The zones the protocol covers, one drawing per chart (frame), grouped by region."""
+def _pickers(patient_id: int, protocol: Protocol, f: PlanForm) -> list[dict[str, Any]]:
+    """The overview charts (body front and back, face, scalp) with the zones the protocol
+    covers: each zone a link that adds or removes it (with JavaScript, a click ticks its
+    checkbox instead). The checkboxes are the accessible control (the charts are hidden
+    from assistive technology); a zone's checkbox is listed under the first chart that
+    shows it."""
+    from ....adapters.svg import overview_to_svg
     from ....domain.anatomy import zone_catalogue
+    from ....domain.zone_overview import overview_charts
 
     groups = {g for rule in protocol.area_rules for g in rule.groups}
-    frames: dict[str, list[Any]] = defaultdict(list)
-    for z in zone_catalogue().values():
-        if z.group in groups:
-            frames[z.frame.id].append(z)
-    return [
-        {
-            "frame": frame,
-            "svg": chart.picker_frame([(z.id, z.title, z.outline_cm) for z in zones]),
-            "zones": [{"id": z.id, "title": z.title, "checked": z.id in chosen} for z in zones],
-        }
-        for frame, zones in frames.items()
-    ]
+    covered = {z.id: z for z in zone_catalogue().values() if z.group in groups}
+    base = f"{PREFIX}/patients/{patient_id}/courses/new?"
+    listed: set[str] = set()
+    out = []
+    for chart_ in overview_charts().values():
+        zones = {zid: covered[zid] for zid in chart_.zone_ids() if zid in covered}
+        if not zones:
+            continue
+        svg = overview_to_svg(
+            chart_, zones, href_of=lambda z: base + _toggled(f, z) + "#zones",
+            chosen=set(f.zones), beside=True,
+        )  # fmt: skip
+        boxes = [z for zid, z in zones.items() if zid not in listed]
+        listed.update(z.id for z in boxes)
+        out.append(
+            {
+                "frame": chart_.id,
+                "title": chart_.title,
+                "svg": svg,
+                "zones": [
+                    {"id": z.id, "title": z.title, "checked": z.id in f.zones} for z in boxes
+                ],
+            }
+        )
+    return out
+
+
+def _toggled(f: PlanForm, zone: str) -> str:
+    """The form's query with ``zone`` added, or taken off when it is chosen."""
+    zones = [z for z in f.zones if z != zone] if zone in f.zones else [*f.zones, zone]
+    items = [(k, v) for k, v in f.items() if k != "zone"]
+    return urlencode(items[:1] + [("zone", z) for z in zones] + items[1:])
 
 
 def _schedule(protocol: Protocol, f: PlanForm, page: Page) -> dict[str, Any]:
@@ -64,7 +89,7 @@ def _plan_context(page: Page, patient_id: int, f: PlanForm) -> dict[str, Any]:
     ctx: dict[str, Any] = {"plan": None, "plan_error": None}
     protocol = find_protocol(page, f.protocol)
     ctx["protocol"] = protocol
-    ctx["pickers"] = _pickers(protocol, f.zones)
+    ctx["pickers"] = _pickers(patient_id, protocol, f)
     if not f.zones:
         return ctx
     ctx["measure_fields"] = measurement_fields(f.zones, f.measurements)

@@ -24,11 +24,13 @@
   document.addEventListener("click", function (event) {
     var target = event.target;
     if (!(target instanceof Element)) return;
-    // Zone picker: clicking a drawn zone ticks its checkbox.
-    var zone = target.closest(".pick-zone");
+    // Zone picker: choosing a zone on an overview chart ticks its checkbox (without
+    // JavaScript the zone's link reloads the form with the zone added or removed).
+    var pick = target.closest("a.overview-target");
+    var zone = pick && pick.querySelector("[data-zone]");
     if (zone) {
       var box = document.getElementById("zone-" + zone.getAttribute("data-zone"));
-      if (box) { box.checked = !box.checked; sync(); }
+      if (box) { event.preventDefault(); box.checked = !box.checked; sync(); }
       return;
     }
     // Charting: a point opens its panel in place (HTMX); the link works without it.
@@ -91,9 +93,11 @@
   });
 
   function sync() {
-    document.querySelectorAll(".pick-zone").forEach(function (path) {
-      var box = document.getElementById("zone-" + path.getAttribute("data-zone"));
-      path.classList.toggle("on", !!(box && box.checked));
+    document.querySelectorAll(".picker-zone .overview-zone").forEach(function (shape) {
+      var box = document.getElementById("zone-" + shape.getAttribute("data-zone"));
+      var on = !!(box && box.checked);
+      shape.classList.toggle("on", on);
+      shape.setAttribute("fill", on ? "#9cc0e8" : "#fbeee6");
     });
   }
   document.addEventListener("change", sync);
