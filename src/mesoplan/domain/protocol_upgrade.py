@@ -75,15 +75,29 @@ def _whole_zones(group: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+DERIVATION_ZONE_VERSION = 1
+"""The zone catalogue version whose outlines derive the doses per point (the built-ins'
+and those of format 1 files converted on load): the outlines the doses were first derived
+on, so that doses do not depend on later outlines (a zone new since then uses its newest)."""
+
+
 @lru_cache(maxsize=256)  # spacings come from files: a bounded cache
 def group_lattice_points(group: str, spacing_cm: float, pattern: str = "hex") -> int:
     """Lattice points over the whole of ``group`` at ``spacing_cm`` (reference size, the
-    zones' own exclusions kept out), as the planner fills a zone. The catalogue's zones
-    and the plausible spacing (at least 0.05 cm) bound the work."""
+    zones' own exclusions kept out), as the planner fills a zone, on the outlines of
+    catalogue version :data:`DERIVATION_ZONE_VERSION`: a derived dose does not move when
+    the catalogue draws new outlines. The catalogue's zones and the plausible spacing (at
+    least 0.05 cm) bound the work."""
     from .anatomy import get_zone
     from .mapping import allowed_region, fill, point_bound
+    from .zone_catalogue import zone_versions
 
-    zones = [get_zone(z) for z in _whole_zones(group)]
+    zones = [
+        get_zone(
+            z, DERIVATION_ZONE_VERSION if DERIVATION_ZONE_VERSION in zone_versions(z) else None
+        )
+        for z in _whole_zones(group)
+    ]
     bound = sum(point_bound(z.outline(), spacing_cm) for z in zones)
     if bound > EXACT_COUNT_LIMIT:
         return bound
