@@ -37,7 +37,10 @@ BUSY_TIMEOUT_S = 10.0
 def sqlite_path(url: str) -> Path:
     u = make_url(url)
     if u.get_backend_name() != "sqlite":
-        raise RefusedError(f"{u.get_backend_name()} is backed up by backup_pg")
+        raise RefusedError(
+            f"this copies SQLite files; {u.get_backend_name()} is backed up with pg_dump "
+            "(`mesoplan backup` runs it)"
+        )
     if not u.database or u.database == ":memory:":
         raise RefusedError("an in-memory database cannot be backed up")
     return Path(u.database).expanduser()
