@@ -67,6 +67,10 @@ def test_waste_in_the_cli(mesoplan: Run) -> None:
     line = refused(
         mesoplan, "vial", "discard", "VW1", "--reason", "dropped", "--volume-left-ml", "nan"
     )
+    assert "--volume-left-ml': nan is not a finite number" in line
+    line = refused(
+        mesoplan, "vial", "discard", "VW1", "--reason", "dropped", "--volume-left-ml", "-1"
+    )
     assert "give 0 mL or more" in line
     out = ok(mesoplan, "vial", "discard", "VW1", "--reason", "dropped", "--volume-left-ml", "1.2")
     assert out.strip() == "discarded vial VW1 of Tefamin lot TF-W: 1.2 mL (dropped)"
