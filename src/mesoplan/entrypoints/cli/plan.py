@@ -160,12 +160,12 @@ def plan_command(
             overrides=plan_args.overrides(override or [], reason),
             max_plan_points=settings().max_plan_points,
         )
-    if fmt is not PlanFormat.text:
-        for w in the_plan.warnings:
-            sys.stderr.write(f"warning: [{w.code}] {w.message}\n")
     from .schedule_options import ScheduleOptions, with_schedule
 
     dates = ScheduleOptions.of(start, session_time, tz, closed, holiday, maintenance_months)
     with user_errors():
         text = with_schedule(the_plan, protocol, fmt.value, lambda: render(the_plan, fmt), dates)
+    if fmt is not PlanFormat.text:  # warnings of a plan that is written, not of a refusal
+        for w in the_plan.warnings:
+            sys.stderr.write(f"warning: [{w.code}] {w.message}\n")
     write(text, output)
