@@ -40,9 +40,9 @@ def _course(uow: UnitOfWork, clock: Clock, family: str, start: date, vial: str) 
 def test_two_courses_two_lots_one_expiring_mid_way(uow: UnitOfWork, clock: Clock) -> None:
     clock.now = datetime(2025, 2, 24, 8, 0, tzinfo=UTC)
     setup_clinic(uow)
-    stock.receive_stock(uow, DR, TEF, "TF-0", date(2026, 1, 31), 2, 1.5)
-    stock.receive_stock(uow, DR, TEF, "TF-A", date(2025, 3, 11), 3, 1.5)
-    stock.receive_stock(uow, DR, TEF, "TF-B", date(2026, 1, 31), 1, 1.5)
+    stock.receive_stock(uow, DR, TEF, "TF-0", date(2026, 1, 31), 2, 1.5, mg_per_ml=160.0)
+    stock.receive_stock(uow, DR, TEF, "TF-A", date(2025, 3, 11), 3, 1.5, mg_per_ml=160.0)
+    stock.receive_stock(uow, DR, TEF, "TF-B", date(2026, 1, 31), 1, 1.5, mg_per_ml=160.0)
     stock.receive_stock(uow, DR, CAR, "CN", date(2026, 3, 31), 10, 5.0)
     for product, lot, code in (("Tefamin", "TF-0", "V1"), ("Tefamin", "TF-0", "V2")):
         stock.open_vial(uow, DR, product, lot, code)
@@ -81,7 +81,7 @@ def test_two_courses_two_lots_one_expiring_mid_way(uow: UnitOfWork, clock: Clock
 
 def test_a_course_not_started_needs_its_planned_volume(uow: UnitOfWork, clock: Clock) -> None:
     setup_clinic(uow)
-    stock.receive_stock(uow, DR, TEF, "TF-0", date(2026, 1, 31), 2, 1.5)
+    stock.receive_stock(uow, DR, TEF, "TF-0", date(2026, 1, 31), 2, 1.5, mg_per_ml=160.0)
     protocol = cellulite()
     options = courses.ScheduleOptions(date(2025, 3, 4), time(10, 0))
     courses.start_course(uow, DR, add_patient(uow), protocol, plan_document(protocol), options)

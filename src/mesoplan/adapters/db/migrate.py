@@ -31,11 +31,35 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to ``revision`` (the newest by default), in one transaction
-    (on SQLite too: the driver would otherwise commit each DDL statement by itself)."""
-    with engine.begin() as connection:
-        if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        command.upgrade(alembic_config(connection), revision)
+    (on SQLite too: the driver would otherwise commit each DDL statement by itself).
+
+    On SQLite, foreign keys are off while the migrations run, as SQLite's procedure for
+    rebuilding a table requires (a rebuilt table that others refer to could not be dropped
+    otherwise), and ``PRAGMA foreign_key_check`` must find nothing before the transaction
+    commits: a migration that broke a reference rolls back."""
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                if sqlite:
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
+                command.upgrade(alembic_config(connection), revision)
+                if sqlite:
+                    _check_references(connection)
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+
+
+def _check_references(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchmany(5)
+    if broken:
+        shown = ", ".join(f"{row[0]} row {row[1]} -> {row[2]}" for row in broken)
+        raise RuntimeError(f"the migration left rows that refer to nothing: {shown}")
 
 
 def head_revision() -> str | None:
