@@ -274,7 +274,7 @@ def test_zones_are_chosen_on_the_overview_charts_without_javascript(site: Site) 
 
     csrf = log_in(site)
     pid = _patient(site, csrf)
-    page = site.client.get(f"/app/patients/{pid}/courses/new?protocol=cellulite@1.0.0").text
+    page = site.client.get(f"/app/patients/{pid}/courses/new?protocol=cellulite@2.0.0").text
     charts = re.findall(r'data-chart="([a-z-]+)"', page)
     assert charts == ["body-front", "body-back"]  # the cellulite protocol's zones are there
     links = dict(

@@ -69,7 +69,7 @@ class WorkItemRead(BaseModel):
         patient_id=7,
         patient="Rossi, Maria",
         course_id=3,
-        protocol="cellulite@1.0.0",
+        protocol="cellulite@2.0.0",
         number=4,
         date="2025-03-24",
         start="2025-03-24T10:00+01:00",

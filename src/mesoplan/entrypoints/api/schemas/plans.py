@@ -37,7 +37,7 @@ class ProtocolRead(BaseModel):
     model_config = example(
         id="cellulite",
         version="1.0.0",
-        key="cellulite@1.0.0",
+        key="cellulite@2.0.0",
         title="Cellulite (thighs, hips, stomach)",
         indication="cellulite",
         hash="sha256:4be1...",
@@ -61,7 +61,7 @@ class ProtocolDetailRead(ProtocolRead):
     model_config = example(
         id="cellulite",
         version="1.0.0",
-        key="cellulite@1.0.0",
+        key="cellulite@2.0.0",
         title="Cellulite (thighs, hips, stomach)",
         indication="cellulite",
         hash="sha256:4be1...",
@@ -196,7 +196,7 @@ class CourseRead(BaseModel):
     model_config = example(
         id=3,
         patient_id=7,
-        protocol="cellulite@1.0.0",
+        protocol="cellulite@2.0.0",
         protocol_hash="sha256:4be1...",
         zones=_ZONES,
         start_date="2025-03-10",
@@ -223,7 +223,7 @@ class CourseRead(BaseModel):
 
 
 class ReviewRead(BaseModel):
-    model_config = example(protocol_key="cellulite@1.0.0", all_as_expected=True, outcomes=[])
+    model_config = example(protocol_key="cellulite@2.0.0", all_as_expected=True, outcomes=[])
 
     protocol_key: str
     all_as_expected: bool
